@@ -24,7 +24,9 @@ type Request struct {
 	// URL, when set, is used instead of base URL + Path (e.g. an OAuth token
 	// endpoint on another host). It must be absolute.
 	URL *url.URL
-	// Query is url.Values or a struct with `url:"..."` tags (go-querystring).
+	// Query is url.Values (keys sorted), a struct with `url:"..."` tags
+	// (go-querystring), or a string already encoded, for a partner whose
+	// document fixes the order of parameters.
 	Query any
 	// JSON is encoded as the request body, with Content-Type application/json.
 	JSON any
@@ -120,6 +122,8 @@ func setEscapedPath(u *url.URL, escaped string) error {
 
 func encodeQuery(q any) (string, error) {
 	switch v := q.(type) {
+	case string:
+		return v, nil
 	case url.Values:
 		return v.Encode(), nil
 	default:

@@ -1,0 +1,209 @@
+package citrus
+
+import (
+	"encoding/json"
+
+	"github.com/civicpay/datapump/internal/redact"
+)
+
+// PostPaymentResult is what IPS answers to a payment callback.
+type PostPaymentResult struct {
+	// Success is IPS' data.success: true when the county applied the payment.
+	Success bool
+	// Transaction is IPS' data.transaction: the cashiering transaction the
+	// BillerReference names, as the county now records it.
+	Transaction Transaction
+	// ResponseStatus is ServiceStack's status block; its ErrorCode is empty
+	// on success.
+	ResponseStatus ResponseStatus
+}
+
+// callbackResponse is the wire shape of the callback answer. Pointers tell
+// a field that is absent from one that is false or empty.
+type callbackResponse struct {
+	Data *struct {
+		Transaction Transaction `json:"transaction"`
+		Success     *bool       `json:"success"`
+	} `json:"data"`
+	ResponseStatus ResponseStatus `json:"responseStatus"`
+}
+
+// AuthResult is what IPS answers to a login.
+type AuthResult struct {
+	// SessionID is the IPS session, sent back as the ss-id and ss-pid
+	// cookies. It never prints; Reveal returns it.
+	SessionID      Sensitive      `json:"sessionId"`
+	UserName       string         `json:"userName"`
+	ResponseStatus ResponseStatus `json:"responseStatus"`
+}
+
+// Sensitive holds a secret or card value IPS returns. fmt, slog and JSON
+// encoding print it as REDACTED; Reveal returns the value.
+type Sensitive = redact.Sensitive
+
+// ResponseStatus is ServiceStack's status block. A non-empty ErrorCode means
+// the call failed, whatever the HTTP status.
+type ResponseStatus struct {
+	ErrorCode  string            `json:"errorCode,omitempty"`
+	Message    string            `json:"message,omitempty"`
+	StackTrace string            `json:"stackTrace,omitempty"`
+	Errors     []ResponseError   `json:"errors,omitempty"`
+	Meta       map[string]string `json:"meta,omitempty"`
+	// Severity is an IPS addition seen on success, e.g. "Success".
+	Severity string `json:"severity,omitempty"`
+}
+
+// ResponseError is one field-level error in a ResponseStatus.
+type ResponseError struct {
+	ErrorCode string            `json:"errorCode,omitempty"`
+	FieldName string            `json:"fieldName,omitempty"`
+	Message   string            `json:"message,omitempty"`
+	Meta      map[string]string `json:"meta,omitempty"`
+}
+
+// Transaction is an IPS cashiering transaction.
+type Transaction struct {
+	ID               int64     `json:"id"`
+	CashDrawerID     int64     `json:"cashDrawerId"`
+	Cashier          string    `json:"cashier"`
+	CashRegisterID   int64     `json:"cashRegisterId"`
+	ReceiptNumber    string    `json:"receiptNumber"`
+	Contact          Contact   `json:"contact"`
+	Status           string    `json:"status"`
+	TransactionPayer string    `json:"transactionPayer"`
+	Charges          []Charge  `json:"charges"`
+	Payments         []Payment `json:"payments"`
+	// Distributions is kept as raw JSON: the partner document shows only
+	// an empty list.
+	Distributions       []json.RawMessage `json:"distributions"`
+	TransactionDateTime Time              `json:"transactionDateTime"`
+	TransactionAmount   Amount            `json:"transactionAmount"`
+	TransactionType     string            `json:"transactionType"`
+	VoidDate            Time              `json:"voidDate"`
+	VoidedBy            string            `json:"voidedBy"`
+	VoidReason          CodeDescription   `json:"voidReason"`
+	// TransactionToken is the BillerReference the transaction answers to.
+	TransactionToken string `json:"transactionToken"`
+}
+
+// CodeDescription is IPS' code/description pair (void reasons, contact
+// types, miscellaneous types). An unset one has Code " ".
+type CodeDescription struct {
+	Code        string `json:"code"`
+	Description string `json:"description"`
+}
+
+// Contact is the person or business a transaction or charge belongs to.
+type Contact struct {
+	AddressLine1      string          `json:"addressLine1"`
+	AddressLine2      string          `json:"addressLine2"`
+	City              string          `json:"city"`
+	State             string          `json:"state"`
+	PostalCode        string          `json:"postalCode"`
+	EMailAddress      string          `json:"eMailAddress"`
+	DayPhone          string          `json:"dayPhone"`
+	EveningPhone      string          `json:"eveningPhone"`
+	MobileNumber      string          `json:"mobileNumber"`
+	AddressString     string          `json:"addressString"`
+	FaxNumber         string          `json:"faxNumber"`
+	Country           string          `json:"country"`
+	Position          string          `json:"position"`
+	IsServiceProvider bool            `json:"isServiceProvider"`
+	Identity          Identity        `json:"identity"`
+	ContactType       CodeDescription `json:"contactType"`
+	IsEffective       bool            `json:"isEffective"`
+	ID                int64           `json:"id"`
+}
+
+// Identity is a contact's name and contractor details.
+type Identity struct {
+	FirstName    string `json:"firstName"`
+	MiddleName   string `json:"middleName"`
+	LastName     string `json:"lastName"`
+	ContractorID string `json:"contractorId"`
+	IsContractor bool   `json:"isContractor"`
+	Title        string `json:"title"`
+	// Notifications is kept as raw JSON: the partner document shows only an
+	// empty list.
+	Notifications []json.RawMessage `json:"notifications"`
+	FullName      string            `json:"fullName"`
+	ID            int64             `json:"id"`
+}
+
+// Charge is one fee on a transaction.
+type Charge struct {
+	ID           int64  `json:"id"`
+	ChargeDate   Time   `json:"chargeDate"`
+	ChargeTypeID string `json:"chargeTypeId"`
+	Status       string `json:"status"`
+	// Quantity and TaxRate are exact decimals, not money.
+	Quantity      json.Number `json:"quantity"`
+	UnitPrice     Amount      `json:"unitPrice"`
+	Subtotal      Amount      `json:"subtotal"`
+	TaxRate       json.Number `json:"taxRate"`
+	Tax           Amount      `json:"tax"`
+	Total         Amount      `json:"total"`
+	PaymentAmount Amount      `json:"paymentAmount"`
+	PaymentOrder  int         `json:"paymentOrder"`
+	TenderTypeRaw int         `json:"tenderTypeRaw"`
+	Comments      string      `json:"comments"`
+	Contact       Contact     `json:"contact"`
+}
+
+// Payment is one payment (or void) recorded against a transaction. Card and
+// bank fields IPS may echo are Sensitive: they never print.
+type Payment struct {
+	ID                    int64                `json:"id"`
+	AddressLine1          string               `json:"addressLine1"`
+	AddressLine2          string               `json:"addressLine2"`
+	BudgetNumber          int64                `json:"budgetNumber"`
+	CardAuthorization     string               `json:"cardAuthorization"`
+	CardCvv               Sensitive            `json:"cardCvv"`
+	CardExpirationDate    Time                 `json:"cardExpirationDate"`
+	CardholderName        string               `json:"cardholderName"`
+	CardNumber            Sensitive            `json:"cardNumber"`
+	CardType              string               `json:"cardType"`
+	CashDrawerID          int64                `json:"cashDrawerId"`
+	Cashier               string               `json:"cashier"`
+	CheckAccountNumber    Sensitive            `json:"checkAccountNumber"`
+	CheckAccountholder    string               `json:"checkAccountholder"`
+	CheckIssuingBank      string               `json:"checkIssuingBank"`
+	CheckNumber           string               `json:"checkNumber"`
+	CheckRoutingNumber    Sensitive            `json:"checkRoutingNumber"`
+	PaymentAccountType    string               `json:"paymentAccountType"`
+	CheckWriterID         string               `json:"checkWriterID"`
+	City                  string               `json:"city"`
+	Comments              string               `json:"comments"`
+	Country               string               `json:"country"`
+	FirstName             string               `json:"firstName"`
+	LastName              string               `json:"lastName"`
+	State                 string               `json:"state"`
+	PostalCode            string               `json:"postalCode"`
+	MiscellaneousIssuedBy string               `json:"miscellaneousIssuedBy"`
+	MiscellaneousType     CodeDescription      `json:"miscellaneousType"`
+	PaymentAuthorization  PaymentAuthorization `json:"paymentAuthorization"`
+	Tender                string               `json:"tender"`
+	TransactionAmount     Amount               `json:"transactionAmount"`
+	TransactionBy         string               `json:"transactionBy"`
+	TransactionDateTime   Time                 `json:"transactionDateTime"`
+	TransactionType       string               `json:"transactionType"`
+	VoidDateTime          Time                 `json:"voidDateTime"`
+	VoidedBy              string               `json:"voidedBy"`
+	VoidReason            CodeDescription      `json:"voidReason"`
+	ApplyAmount           Amount               `json:"applyAmount"`
+	IsReversed            bool                 `json:"isReversed"`
+	PortalMemo            string               `json:"portalMemo"`
+}
+
+// PaymentAuthorization is the card processor's answer for a payment.
+type PaymentAuthorization struct {
+	ID                         int64  `json:"id"`
+	AuthorizationCode          string `json:"authorizationCode"`
+	ResponseCode               int    `json:"responseCode"`
+	ResponseMessage            string `json:"responseMessage"`
+	ResponseString             string `json:"responseString"`
+	Amount                     Amount `json:"amount"`
+	TransactionDate            Time   `json:"transactionDate"`
+	TransactionReferenceNumber string `json:"transactionReferenceNumber"`
+	TransactionStatus          string `json:"transactionStatus"`
+}
