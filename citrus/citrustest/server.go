@@ -1,0 +1,226 @@
+// Package citrustest is an in-process fake of the Citrus County IPS
+// cashiering API, for testing code that uses package citrus.
+//
+// The fake speaks IPS' protocol as the partner document describes it: login
+// with credentials in the query string, ServiceStack sessions in the ss-id
+// and ss-pid cookies, an InstanceId cookie the client must send back, the
+// payment callback with its Token in both the query and the body, and
+// ServiceStack error bodies. It validates requests as strictly as IPS would,
+// keeps a ledger of applied payments a test can read, and injects faults.
+//
+//	srv := citrustest.NewServer(citrustest.Options{})
+//	defer srv.Close()
+//	srv.AddInvoice(citrustest.Invoice{BillerReference: "1018-8E6F", Amount: citrus.Cents(5000)})
+//	client, _ := citrus.New(srv.Config())
+//	res, err := client.PostPayment(ctx, "1018-8E6F")
+package citrustest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+
+	"github.com/civicpay/datapump/citrus"
+	"github.com/civicpay/datapump/internal/fake"
+)
+
+// BasePath is where the fake serves the API, as IPS' DEV instance does. A
+// client that drops its base URL's path gets 404s.
+const BasePath = "/IPS-TST-RS/api"
+
+// Endpoint names, for Fault.Endpoint and Server.Calls.
+const (
+	EndpointAuth     = "auth"
+	EndpointCallback = "callback"
+)
+
+// Default credentials of a fake server.
+const (
+	DefaultUserName = "CitrusTestAdmin"
+	DefaultPassword = "fake-password"
+)
+
+// Options configures a fake server. Zero values take the defaults.
+type Options struct {
+	UserName            string // default DefaultUserName
+	Password            string // default DefaultPassword
+	CashRegister        string // expected cashRegister; default citrus.DefaultCashRegister
+	VoidReasonOnFailure string // expected voidReasonOnFailure; default citrus.DefaultVoidReasonOnFailure
+	IPSUserName         string // expected ips.username cookie; default citrus.DefaultIPSUserName
+}
+
+// Fault is one injected misbehaviour; see Server.Inject.
+type Fault = fake.Fault
+
+// Cut modes for Fault.Cut.
+const (
+	CutBeforeApply = fake.CutBeforeApply
+	CutAfterApply  = fake.CutAfterApply
+)
+
+// Invoice is a transaction waiting for payment, identified by its BillerReference.
+type Invoice struct {
+	BillerReference string
+	Amount          citrus.Amount
+	Payer           string // transactionPayer; default "Citrus Test Payer"
+	// Decline makes IPS answer success:false, as the partner document's
+	// sample does: the payment is recorded and voided, not applied.
+	Decline bool
+}
+
+// Posting is one payment the fake applied.
+type Posting struct {
+	BillerReference string
+	TransactionID   int64
+	Amount          citrus.Amount
+	SessionID       string
+	At              time.Time
+}
+
+// Server is a fake IPS. It is safe for concurrent use.
+type Server struct {
+	opts   Options
+	ts     *httptest.Server
+	faults fake.Faults
+
+	mu         sync.Mutex
+	instanceID string
+	sessions   map[string]bool
+	logins     int
+	calls      map[string]int
+	invoices   map[string]*invoice
+	ledger     []Posting
+	nextID     int64
+}
+
+type invoice struct {
+	Invoice
+	id      int64
+	applied bool
+	txn     citrus.Transaction
+}
+
+// NewServer starts a fake IPS on a loopback port. Close it when done.
+func NewServer(opts Options) *Server {
+	def := func(v *string, d string) {
+		if *v == "" {
+			*v = d
+		}
+	}
+	def(&opts.UserName, DefaultUserName)
+	def(&opts.Password, DefaultPassword)
+	def(&opts.CashRegister, citrus.DefaultCashRegister)
+	def(&opts.VoidReasonOnFailure, citrus.DefaultVoidReasonOnFailure)
+	def(&opts.IPSUserName, citrus.DefaultIPSUserName)
+	s := &Server{
+		opts:       opts,
+		instanceID: fake.ID(8) + "-" + fake.ID(4) + "-" + fake.ID(4) + "-" + fake.ID(12),
+		sessions:   map[string]bool{},
+		calls:      map[string]int{},
+		invoices:   map[string]*invoice{},
+		nextID:     1018,
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+BasePath+"/portal/auth", s.handleAuth)
+	mux.HandleFunc("POST "+BasePath+"/cashiering/paymentprocessing/callback/authorized", s.handleCallback)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeStatus(w, http.StatusNotFound, "NotFound", "Handler for Request not found: "+r.Method+" "+r.URL.Path)
+	})
+	s.ts = httptest.NewServer(mux)
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.ts.Close() }
+
+// URL is the base URL to configure a client with (it ends in BasePath).
+func (s *Server) URL() string { return s.ts.URL + BasePath }
+
+// Config returns a citrus.Config for this server: DEV environment, its URL
+// and its credentials.
+func (s *Server) Config() citrus.Config {
+	return citrus.Config{
+		Environment: citrus.Dev,
+		DevBaseURL:  s.URL(),
+		UserName:    s.opts.UserName,
+		Password:    s.opts.Password,
+	}
+}
+
+// AddInvoice makes inv payable. Adding a BillerReference again replaces it.
+func (s *Server) AddInvoice(inv Invoice) {
+	if inv.Payer == "" {
+		inv.Payer = "Citrus Test Payer"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	s.invoices[inv.BillerReference] = &invoice{Invoice: inv, id: s.nextID}
+}
+
+// Inject queues a fault for the next calls to f.Endpoint (EndpointAuth,
+// EndpointCallback, or "" for any). A Status fault answers with a
+// ServiceStack error body and applies nothing.
+func (s *Server) Inject(f Fault) { s.faults.Inject(f) }
+
+// ClearFaults drops every queued fault.
+func (s *Server) ClearFaults() { s.faults.Clear() }
+
+// ExpireSessions ends every session, as an IPS restart or timeout would: the
+// next call with an old session gets 401 Not Authenticated.
+func (s *Server) ExpireSessions() {
+	s.mu.Lock()
+	clear(s.sessions)
+	s.mu.Unlock()
+}
+
+// Ledger returns the payments applied so far, in order.
+func (s *Server) Ledger() []Posting {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Posting(nil), s.ledger...)
+}
+
+// Logins returns how many logins succeeded.
+func (s *Server) Logins() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logins
+}
+
+// Calls returns how many requests reached endpoint, faults included.
+func (s *Server) Calls(endpoint string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[endpoint]
+}
+
+// begin counts the call and applies the fault that precedes handling. It
+// reports whether the handler should go on, and the fault for later stages.
+func (s *Server) begin(w http.ResponseWriter, r *http.Request, endpoint string) (fake.Fault, bool) {
+	s.mu.Lock()
+	s.calls[endpoint]++
+	s.mu.Unlock()
+	fake.BufferBody(r)
+	f := s.faults.Take(endpoint)
+	if !fake.Sleep(r, f.Delay) {
+		return f, false
+	}
+	switch {
+	case f.Status != 0:
+		writeStatus(w, f.Status, "InjectedFault", http.StatusText(f.Status))
+		return f, false
+	case f.Cut == fake.CutBeforeApply:
+		fake.Drop(w)
+		return f, false
+	}
+	return f, true
+}
+
+// writeStatus writes a ServiceStack error body.
+func writeStatus(w http.ResponseWriter, status int, code, message string, fields ...citrus.ResponseError) {
+	fake.JSON(w, status, map[string]any{
+		"responseStatus": citrus.ResponseStatus{ErrorCode: code, Message: message, Errors: fields},
+	})
+}
