@@ -230,3 +230,22 @@ func TestServiceStackErrorBody(t *testing.T) {
 	assert.NotContains(t, err.Error(), docPassword)
 	assert.Equal(t, 1, httpmock.GetTotalCallCount(), "a refused login is not retried and nothing is posted")
 }
+
+func TestLoginAnswerWithoutSession(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"userName":"u","responseStatus":{}}`: "IPS answered without a sessionId",
+		`{"sessionId":"s-1","responseStatus":{"errorCode":"PasswordExpired","message":"Password has expired"}}`: "[PasswordExpired] Password has expired",
+	} {
+		hc := &http.Client{}
+		httpmock.ActivateNonDefault(hc)
+		httpmock.RegisterResponder(http.MethodPost, docBase+"/portal/auth", httpmock.NewStringResponder(200, body))
+		c, err := citrus.New(docConfig(), citrus.WithHTTPClient(hc))
+		require.NoError(t, err)
+		_, err = c.PostPayment(context.Background(), docToken)
+		assert.ErrorIs(t, err, citrus.ErrNotApplied)
+		assert.Contains(t, err.Error(), want)
+		assert.NotContains(t, err.Error(), "s-1")
+		assert.Equal(t, 1, httpmock.GetTotalCallCount(), "no callback without a session")
+		httpmock.DeactivateAndReset()
+	}
+}
