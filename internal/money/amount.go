@@ -149,6 +149,16 @@ func abs(v int64) uint64 {
 // Scale is the number of digits after the decimal point.
 func (a Amount) Scale() int { return int(a.scale) }
 
+// DecimalPlaces is the number of digits after the point that the value
+// needs: 2 for 100.25, 1 for 100.50 and 100.500 (both are 100.5), 0 for 100.00.
+func (a Amount) DecimalPlaces() int {
+	places := int(a.scale)
+	for c := a.coef; places > 0 && c%10 == 0; c /= 10 {
+		places--
+	}
+	return places
+}
+
 // Sign returns -1, 0 or +1.
 func (a Amount) Sign() int {
 	switch {

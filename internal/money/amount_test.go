@@ -91,6 +91,12 @@ func TestCmpSignAdd(t *testing.T) {
 	assert.ErrorIs(t, err, ErrRange)
 }
 
+func TestDecimalPlaces(t *testing.T) {
+	for in, want := range map[string]int{"100.25": 2, "100.50": 1, "100.500": 1, "100.00": 0, "0": 0, "0.000": 0, "-0.125": 3, "5e-3": 3, "12": 0} {
+		assert.Equal(t, want, mustParse(t, in).DecimalPlaces(), in)
+	}
+}
+
 func TestJSON(t *testing.T) {
 	type body struct {
 		Amount Amount  `json:"amount"`

@@ -29,11 +29,12 @@ type Cache[T any] struct {
 	renewBefore time.Duration
 	now         func() time.Time
 
-	mu     sync.Mutex
-	cur    *Token[T] // the last token obtained, valid or not
-	valid  bool      // cur may be used
-	gen    uint64    // counts tokens obtained
-	flight *flight[T]
+	mu      sync.Mutex
+	cur     *Token[T] // the last token obtained, valid or not
+	valid   bool      // cur may be used
+	renewAt time.Time // when cur is renewed; zero: only when refused
+	gen     uint64    // counts tokens obtained
+	flight  *flight[T]
 }
 
 // flight is one login under way; everyone who needs a token waits on it.
@@ -45,7 +46,8 @@ type flight[T any] struct {
 }
 
 // New returns a Cache that logs in with login and renews a token renewBefore
-// its expiry.
+// its expiry, or a quarter of its lifetime before, whichever is sooner, so a
+// short-lived token is still used.
 func New[T any](partner string, login LoginFunc[T], renewBefore time.Duration) *Cache[T] {
 	return &Cache[T]{partner: partner, login: login, renewBefore: renewBefore, now: time.Now}
 }
@@ -57,7 +59,7 @@ func New[T any](partner string, login LoginFunc[T], renewBefore time.Duration) *
 // retry policy bound it), so one impatient caller cannot fail it for all.
 func (c *Cache[T]) Get(ctx context.Context) (Token[T], uint64, error) {
 	c.mu.Lock()
-	if c.valid && (c.cur.Expiry.IsZero() || c.now().Add(c.renewBefore).Before(c.cur.Expiry)) {
+	if c.valid && (c.renewAt.IsZero() || c.now().Before(c.renewAt)) {
 		tok, gen := *c.cur, c.gen
 		c.mu.Unlock()
 		return tok, gen, nil
@@ -84,6 +86,10 @@ func (c *Cache[T]) run(ctx context.Context, f *flight[T], prev *Token[T]) {
 	if err == nil {
 		c.gen++
 		c.cur, c.valid = &tok, true
+		c.renewAt = time.Time{}
+		if !tok.Expiry.IsZero() {
+			c.renewAt = tok.Expiry.Add(-min(c.renewBefore, tok.Expiry.Sub(c.now())/4))
+		}
 		f.tok, f.gen = tok, c.gen
 	}
 	f.err = err

@@ -207,3 +207,17 @@ func TestRenewForcesALogin(t *testing.T) {
 	got, _, _ := c.Get(context.Background())
 	assert.Equal(t, "tok-2", got.Value)
 }
+
+func TestShortLivedTokenIsStillUsed(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	lc := &counter{exp: 4 * time.Second, now: func() time.Time { return now }}
+	c := New("p", lc.login, time.Minute)
+	c.now = func() time.Time { return now }
+	tok, _, _ := c.Get(context.Background())
+	now = now.Add(2 * time.Second)
+	again, _, _ := c.Get(context.Background())
+	assert.Equal(t, tok.Value, again.Value, "a 4s token is renewed 1s before expiry, not at once")
+	now = now.Add(1500 * time.Millisecond)
+	again, _, _ = c.Get(context.Background())
+	assert.NotEqual(t, tok.Value, again.Value)
+}

@@ -68,3 +68,119 @@ func CheckOptionalText(field, value string, maxLen int) *ValidationError {
 	}
 	return nil
 }
+
+// CheckPathSegment is CheckText for a value that becomes one URL path
+// segment, such as a transaction id: "." and ".." are refused too.
+func CheckPathSegment(field, value string, maxLen int) *ValidationError {
+	if value == "." || value == ".." {
+		return &ValidationError{Field: field, Reason: `must not be "." or ".."`}
+	}
+	return CheckText(field, value, maxLen)
+}
+
+// CheckFreeText checks an optional comment-like string: valid UTF-8, at most
+// maxLen bytes, no control characters other than tab and line breaks, and no
+// card number.
+func CheckFreeText(field, value string, maxLen int) *ValidationError {
+	switch {
+	case value == "":
+		return nil
+	case len(value) > maxLen:
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("is %d bytes long; the most allowed is %d", len(value), maxLen)}
+	case !utf8.ValidString(value):
+		return &ValidationError{Field: field, Reason: "is not valid UTF-8"}
+	case strings.ContainsFunc(value, func(r rune) bool { return isControl(r) && r != '\t' && r != '\n' && r != '\r' }):
+		return &ValidationError{Field: field, Reason: "must not contain control characters"}
+	}
+	return CheckNoCardNumber(field, value)
+}
+
+// CheckNoCardNumber refuses a value holding what looks like a full payment
+// card number: 13 to 19 digits, possibly grouped by single spaces or dashes,
+// that pass the Luhn check. The reason never repeats the digits.
+func CheckNoCardNumber(field, value string) *ValidationError {
+	if containsCardNumber(value) {
+		return &ValidationError{Field: field, Reason: "looks like it holds a card number; only the last 4 digits of a card may be sent"}
+	}
+	return nil
+}
+
+// containsCardNumber looks at each run of digit groups (digits joined by
+// single spaces or dashes) and tests every span of whole groups, so
+// "4111 1111 1111 1111" and "ref 12 4111111111111111" are found while a long
+// reference number is not cut into arbitrary slices.
+func containsCardNumber(s string) bool {
+	var groups []string
+	check := func() bool {
+		for i := range groups {
+			n := 0
+			for j := i; j < len(groups); j++ {
+				if n += len(groups[j]); n > 19 {
+					break
+				}
+				if n >= 13 && luhn(strings.Join(groups[i:j+1], "")) {
+					return true
+				}
+			}
+		}
+		groups = groups[:0]
+		return false
+	}
+	for i := 0; i < len(s); {
+		if c := s[i]; c >= '0' && c <= '9' {
+			j := i
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			groups = append(groups, s[i:j])
+			i = j
+			if i+1 < len(s) && (s[i] == ' ' || s[i] == '-') && s[i+1] >= '0' && s[i+1] <= '9' {
+				i++ // a separator inside the run
+				continue
+			}
+		} else {
+			i++
+		}
+		if check() {
+			return true
+		}
+	}
+	return check()
+}
+
+func luhn(d string) bool {
+	sum := 0
+	for i := len(d) - 1; i >= 0; i-- {
+		v := int(d[i] - '0')
+		if (len(d)-1-i)%2 == 1 {
+			if v *= 2; v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+	}
+	return sum%10 == 0
+}
+
+// CheckLastFour accepts the last digits of a card: one to four digits,
+// optionally after mask characters ("4219", "*4219", "XXXX4219"). Anything
+// with more digits is refused, and its value is never repeated.
+func CheckLastFour(field, value string) *ValidationError {
+	if value == "" {
+		return nil
+	}
+	digits := strings.TrimLeft(value, "*Xx")
+	n := 0
+	for i := 0; i < len(value); i++ {
+		if value[i] >= '0' && value[i] <= '9' {
+			n++
+		}
+	}
+	if n > 4 {
+		return &ValidationError{Field: field, Reason: "must hold at most the last 4 digits of the card; a full card number is never sent"}
+	}
+	if digits == "" || len(digits) > 4 || strings.TrimLeft(digits, "0123456789") != "" {
+		return &ValidationError{Field: field, Reason: `must be up to 4 digits, optionally masked (e.g. "4219" or "*4219")`}
+	}
+	return nil
+}
