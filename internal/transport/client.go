@@ -81,21 +81,28 @@ type Config struct {
 	ParseError func(e *Error, h http.Header, body []byte)
 	// CookieJar keeps cookies the partner sets, per SDK client.
 	CookieJar bool
+	// TraceHeader names the response header carrying the partner's id for
+	// a call (Accela: x-accela-traceid); every error about a response gets it.
+	TraceHeader string
 }
 
 // Client sends requests to one partner. It is safe for concurrent use.
 type Client struct {
-	partner    string
-	base       *url.URL
-	http       *http.Client
-	log        *slog.Logger
-	timeout    time.Duration
-	userAgent  string
-	retry      RetryPolicy
-	safeQuery  []string
-	secrets    *redact.Secrets
-	parseError func(*Error, http.Header, []byte)
-	jar        http.CookieJar
+	partner     string
+	base        *url.URL
+	basePath    string // base's escaped path, without a trailing slash
+	http        *http.Client
+	log         *slog.Logger
+	timeout     time.Duration
+	userAgent   string
+	userAgentV  []string // userAgent as a header value, built once
+	acceptV     []string // the Accept header value, built once
+	retry       RetryPolicy
+	safeQuery   []string
+	secrets     *redact.Secrets
+	parseError  func(*Error, http.Header, []byte)
+	jar         http.CookieJar
+	traceHeader string
 }
 
 // New builds a Client from the partner's Config and the caller's options.
@@ -119,15 +126,16 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		return nil, errors.New("transport: Config.BaseURL is nil")
 	}
 	c := &Client{
-		partner:    cfg.Partner,
-		base:       cfg.BaseURL,
-		http:       s.HTTPClient,
-		log:        s.Logger,
-		timeout:    s.Timeout,
-		retry:      s.Retry,
-		safeQuery:  cfg.SafeQueryKeys,
-		secrets:    cfg.Secrets,
-		parseError: cfg.ParseError,
+		partner:     cfg.Partner,
+		base:        cfg.BaseURL,
+		http:        s.HTTPClient,
+		log:         s.Logger,
+		timeout:     s.Timeout,
+		retry:       s.Retry,
+		safeQuery:   cfg.SafeQueryKeys,
+		secrets:     cfg.Secrets,
+		parseError:  cfg.ParseError,
+		traceHeader: cfg.TraceHeader,
 	}
 	if c.http == nil {
 		c.http = defaultHTTPClient(s.Timeout)
@@ -142,6 +150,8 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if s.UserAgent != "" {
 		c.userAgent = s.UserAgent + " " + c.userAgent
 	}
+	c.userAgentV, c.acceptV = []string{c.userAgent}, []string{"application/json"}
+	c.basePath = strings.TrimSuffix(c.base.EscapedPath(), "/")
 	if cfg.CookieJar {
 		c.jar, _ = cookiejar.New(nil) // never fails with nil options
 	}

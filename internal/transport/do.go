@@ -35,8 +35,7 @@ type Response struct {
 // failures a partner reports inside a 2xx body (an error envelope, Citrus'
 // success:false). The caller fills Code and Message.
 func (r *Response) Error(o Outcome) *Error {
-	e := r.client.newError(r.req)
-	e.StatusCode = r.StatusCode
+	e := r.client.responseError(r.req, r.StatusCode, r.Header)
 	e.outcome = o
 	if o == OutcomeUnknown {
 		e.Reconcile = r.req.reconcile()
@@ -117,8 +116,13 @@ func (t *sendTrace) hooks() *httptrace.ClientTrace {
 // facts with a.err set.
 func (c *Client) send(ctx context.Context, p *prepared, out any, n int) (*Response, attempt) {
 	a := attempt{n: n}
-	actx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
+	actx := ctx
+	if c.http.Timeout <= 0 || c.http.Timeout > c.timeout {
+		// The HTTP client does not bound the attempt by itself.
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
 	var tr sendTrace
 	var body io.Reader
 	if p.body != nil {
@@ -142,7 +146,7 @@ func (c *Client) send(ctx context.Context, p *prepared, out any, n int) (*Respon
 		}
 		// Some RoundTrippers (httpmock among them) put the URL in their own
 		// errors too.
-		text := strings.ReplaceAll(err.Error(), p.url.String(), p.redactedURL)
+		text := strings.ReplaceAll(err.Error(), p.url.String(), p.redacted())
 		a.err.cause = &scrubbed{text: c.secrets.Scrub(text), err: err}
 		return nil, a
 	}
@@ -155,14 +159,12 @@ func (c *Client) send(ctx context.Context, p *prepared, out any, n int) (*Respon
 	}
 	switch {
 	case redirected(p, hresp):
-		a.err = c.newError(p)
-		a.err.StatusCode = hresp.StatusCode
+		a.err = c.responseError(p, hresp.StatusCode, hresp.Header)
 		a.err.Message = "redirect refused (to " + redact.URL(hresp.Request.URL) + ")"
 		a.redirected = true
 		return nil, a
 	case hresp.StatusCode >= 300 && hresp.StatusCode < 400:
-		a.err = c.newError(p)
-		a.err.StatusCode = hresp.StatusCode
+		a.err = c.responseError(p, hresp.StatusCode, hresp.Header)
 		a.err.Message = "redirect refused"
 		if loc, err := hresp.Location(); err == nil {
 			a.err.Message += " (to " + redact.URL(loc) + ")"
@@ -177,8 +179,7 @@ func (c *Client) send(ctx context.Context, p *prepared, out any, n int) (*Respon
 	}
 	if err := decodeSuccess(hresp, out); err != nil {
 		a.bodyFailed = true
-		a.err = c.newError(p)
-		a.err.StatusCode = hresp.StatusCode
+		a.err = c.responseError(p, hresp.StatusCode, hresp.Header)
 		a.err.Message = "response body unreadable"
 		a.err.cause = c.scrub(err)
 		return nil, a
@@ -217,14 +218,16 @@ func decodeSuccess(r *http.Response, out any) error {
 // errorFromResponse reads at most MaxErrorBody of a non-2xx body and lets the
 // partner package parse its error shape.
 func (c *Client) errorFromResponse(p *prepared, r *http.Response) *Error {
-	e := c.newError(p)
-	e.StatusCode = r.StatusCode
+	e := c.responseError(p, r.StatusCode, r.Header)
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxErrorBody))
 	if err != nil {
 		e.cause = c.scrub(fmt.Errorf("reading error body: %w", err))
 	}
 	if c.parseError != nil {
 		c.parseError(e, r.Header, body)
+	}
+	if id := r.Header.Get(c.traceHeader); c.traceHeader != "" && id != "" {
+		e.TraceID = id // the header, when sent, wins over a body's trace id
 	}
 	if e.Message == "" && e.Code == "" {
 		e.Message = http.StatusText(r.StatusCode)
@@ -237,8 +240,18 @@ func (c *Client) errorFromResponse(p *prepared, r *http.Response) *Error {
 	return e
 }
 
+// responseError starts an *Error about a response that arrived.
+func (c *Client) responseError(p *prepared, status int, h http.Header) *Error {
+	e := c.newError(p)
+	e.StatusCode = status
+	if c.traceHeader != "" {
+		e.TraceID = h.Get(c.traceHeader)
+	}
+	return e
+}
+
 func (c *Client) newError(p *prepared) *Error {
-	return &Error{Partner: c.partner, Op: p.Op, Method: p.Method, URL: p.redactedURL}
+	return &Error{Partner: c.partner, Op: p.Op, Method: p.Method, URL: p.redacted()}
 }
 
 // scrub wraps err so its text carries no known secret.

@@ -47,12 +47,22 @@ type Request struct {
 func Segment(s string) string { return url.PathEscape(s) }
 
 // prepared is a Request encoded once, ready to send any number of times.
+// It belongs to one Do call and is not shared between goroutines.
 type prepared struct {
 	*Request
 	url         *url.URL
-	redactedURL string
+	safeQuery   []string
+	redactedURL string // computed on first use: only errors need it
 	body        []byte
 	contentType string
+}
+
+// redacted returns the URL as errors show it.
+func (p *prepared) redacted() string {
+	if p.redactedURL == "" {
+		p.redactedURL = redact.URL(p.url, p.safeQuery...)
+	}
+	return p.redactedURL
 }
 
 func (c *Client) prepare(r *Request) (*prepared, error) {
@@ -71,8 +81,7 @@ func (c *Client) prepare(r *Request) (*prepared, error) {
 		}
 		u.RawQuery = q
 	}
-	p.url = u
-	p.redactedURL = redact.URL(u, c.safeQuery...)
+	p.url, p.safeQuery = u, c.safeQuery
 	switch {
 	case r.JSON != nil:
 		b, err := json.Marshal(r.JSON)
@@ -94,30 +103,24 @@ func (c *Client) resolve(r *Request) (*url.URL, error) {
 		u := *r.URL
 		return &u, nil
 	}
-	for _, seg := range strings.Split(r.Path, "/") {
+	rest := strings.TrimPrefix(r.Path, "/")
+	for seg := range strings.SplitSeq(rest, "/") {
 		if seg == "." || seg == ".." {
 			return nil, fmt.Errorf("path must not contain %q segments", seg)
 		}
 	}
-	base := strings.TrimSuffix(c.base.EscapedPath(), "/")
 	u := *c.base
 	u.RawQuery = ""
-	if err := setEscapedPath(&u, base+"/"+strings.TrimPrefix(r.Path, "/")); err != nil {
-		return nil, err
-	}
-	return &u, nil
-}
-
-func setEscapedPath(u *url.URL, escaped string) error {
+	escaped := c.basePath + "/" + rest
 	p, err := url.PathUnescape(escaped)
 	if err != nil {
-		return fmt.Errorf("bad path escape: %w", err)
+		return nil, fmt.Errorf("bad path escape: %w", err)
 	}
-	u.Path, u.RawPath = p, escaped
+	u.Path, u.RawPath = p, ""
 	if u.EscapedPath() != escaped {
-		u.RawPath = "" // the default encoding is already right
+		u.RawPath = escaped // keeps escapes such as %2F inside a segment
 	}
-	return nil
+	return &u, nil
 }
 
 func encodeQuery(q any) (string, error) {
@@ -135,13 +138,14 @@ func encodeQuery(q any) (string, error) {
 	}
 }
 
-// newHTTPRequest builds one attempt's *http.Request.
-func (c *Client) addHeaders(p *prepared, ctxReq *http.Request) {
-	h := ctxReq.Header
-	h.Set("User-Agent", c.userAgent)
-	h.Set("Accept", "application/json")
+// addHeaders sets one attempt's headers. The fixed values are slices built
+// once per client; net/http only reads them.
+func (c *Client) addHeaders(p *prepared, req *http.Request) {
+	h := req.Header
+	h["User-Agent"] = c.userAgentV
+	h["Accept"] = c.acceptV
 	if p.contentType != "" {
-		h.Set("Content-Type", p.contentType)
+		h["Content-Type"] = []string{p.contentType}
 	}
 	for k, vs := range p.Header {
 		h[http.CanonicalHeaderKey(k)] = vs
@@ -149,12 +153,12 @@ func (c *Client) addHeaders(p *prepared, ctxReq *http.Request) {
 	if c.jar != nil {
 		for _, ck := range c.jar.Cookies(p.url) {
 			if !hasCookie(p.Cookies, ck.Name) {
-				ctxReq.AddCookie(ck)
+				req.AddCookie(ck)
 			}
 		}
 	}
 	for _, ck := range p.Cookies {
-		ctxReq.AddCookie(ck)
+		req.AddCookie(ck)
 	}
 }
 

@@ -64,12 +64,12 @@ func newClient(t *testing.T, base string, opts ...Option) *Client {
 		SafeQueryKeys: []string{"fields"},
 		Secrets:       secrets,
 		CookieJar:     true,
+		TraceHeader:   "X-Trace",
 		ParseError: func(e *Error, h http.Header, body []byte) {
-			var b struct{ Code, Message string }
+			var b struct{ Code, Message, TraceID string }
 			if json.Unmarshal(body, &b) == nil {
-				e.Code, e.Message = b.Code, b.Message
+				e.Code, e.Message, e.TraceID = b.Code, b.Message, b.TraceID
 			}
-			e.TraceID = h.Get("X-Trace")
 		},
 	}, append([]Option{WithRetryPolicy(fastRetry())}, opts...)...)
 	require.NoError(t, err)
@@ -551,4 +551,23 @@ func TestResponseError(t *testing.T) {
 	u := resp.Error(OutcomeUnknown)
 	assert.ErrorIs(t, u, ErrOutcomeUnknown)
 	assert.Equal(t, defaultReconcile, u.Reconcile)
+}
+
+func TestTraceHeaderOnEveryResponseError(t *testing.T) {
+	ts := newServer(t, "/op", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Trace", "tr-2xx")
+		_, _ = io.WriteString(w, `{"broken":`)
+	})
+	c := newClient(t, ts.URL+prefix)
+	_, err := c.Do(context.Background(), post("/op"), &struct{}{})
+	e := requireOutcome(t, err, ErrOutcomeUnknown)
+	assert.Equal(t, "tr-2xx", e.TraceID, "an unreadable 2xx keeps the partner's trace id")
+
+	ts2 := newServer(t, "/op", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(400)
+		_, _ = io.WriteString(w, `{"code":"x","traceId":"from-body"}`)
+	})
+	_, err = newClient(t, ts2.URL+prefix).Do(context.Background(), post("/op"), nil)
+	e = requireOutcome(t, err, ErrNotApplied)
+	assert.Equal(t, "from-body", e.TraceID, "a body's trace id stands when no header is sent")
 }
