@@ -80,11 +80,19 @@ func BenchmarkRawNetHTTP(b *testing.B) {
 		b.Fatal(err)
 	}
 	instance := resp.Cookies()[0]
-	body, _ := json.Marshal(map[string]string{"voidReasonOnFailure": "Customer", "cashRegister": "OnlinePortal", "Token": docToken})
+	type callback struct {
+		VoidReasonOnFailure string `json:"voidReasonOnFailure"`
+		CashRegister        string `json:"cashRegister"`
+		Token               string `json:"Token"`
+	}
 	target := base + "/cashiering/paymentprocessing/callback/authorized?Token=" + url.QueryEscape(docToken)
 
 	b.ReportAllocs()
 	for b.Loop() {
+		body, err := json.Marshal(callback{VoidReasonOnFailure: "Customer", CashRegister: "OnlinePortal", Token: docToken})
+		if err != nil {
+			b.Fatal(err)
+		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 		if err != nil {
 			b.Fatal(err)
