@@ -1,0 +1,304 @@
+package accela
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// PaymentMethod is how the citizen paid, as Commit Payment accepts it.
+type PaymentMethod string
+
+// The payment methods Accela accepts.
+const (
+	CreditCard PaymentMethod = "Credit Card"
+	Check      PaymentMethod = "Check"
+)
+
+// ID is an identifier Accela sends sometimes as a JSON string and sometimes
+// as a number (paymentId, receiptId, transactionId). It keeps the exact text.
+type ID string
+
+// UnmarshalJSON accepts a JSON string, an integer, or null.
+func (id *ID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case string(b) == "null":
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*id = ID(s)
+		return nil
+	}
+	if _, err := strconv.ParseInt(string(b), 10, 64); err != nil {
+		return fmt.Errorf("accela: id %.40q is neither a string nor an integer", b)
+	}
+	*id = ID(b)
+	return nil
+}
+
+// RecordID identifies a record. Accela sends it as an object or, in the
+// Commit Payment sample, as a plain string, which lands in ID.
+type RecordID struct {
+	ID                  string `json:"id,omitempty"`
+	CustomID            string `json:"customId,omitempty"`
+	ServiceProviderCode string `json:"serviceProviderCode,omitempty"`
+	TrackingID          ID     `json:"trackingId,omitempty"`
+	Value               string `json:"value,omitempty"`
+}
+
+// UnmarshalJSON accepts the object form, a string, or null.
+func (r *RecordID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*r = RecordID{ID: s}
+		return nil
+	}
+	type plain RecordID
+	return json.Unmarshal(b, (*plain)(r))
+}
+
+// InitializePaymentRequest starts a payment transaction for records.
+type InitializePaymentRequest struct {
+	// EntityIDs are the records being paid for. Required.
+	EntityIDs []string
+	// EntityType is "record", the only type Accela accepts; empty means "record".
+	EntityType        string
+	MerchantAccountID string
+	PaymentMethod     PaymentMethod // optional
+	Fields            []string      // first-level response fields to return; empty: all
+	Lang              string        // e.g. "en_US"; empty: Accela's default
+}
+
+// InitializePaymentResult holds the transaction ids Commit Payment takes.
+type InitializePaymentResult struct {
+	Status int                  `json:"status"`
+	Result []PaymentTransaction `json:"result"`
+	// TraceID is Accela's x-accela-traceid for the call.
+	TraceID string `json:"-"`
+}
+
+// PaymentTransaction is one initialized transaction.
+type PaymentTransaction struct {
+	TransactionID ID `json:"transactionId"`
+}
+
+// CommitPaymentRequest commits a citizen's payment to an initialized
+// transaction. Amounts are exact and reach Accela as JSON numbers.
+type CommitPaymentRequest struct {
+	// TransactionID is the id InitializePayment returned. Required.
+	TransactionID string
+	// Amount is the payment amount, greater than zero, at most 2 decimals.
+	Amount Amount
+	// ConvenienceFee is the fee charged, zero or more (zero if none).
+	ConvenienceFee Amount
+	// PaymentMethod is CreditCard or Check. Required.
+	PaymentMethod PaymentMethod
+	// PaymentSystemTransactionID is your payment system's id for the
+	// payment. Required.
+	PaymentSystemTransactionID string
+	Comments                   string
+	MerchantAccountID          string
+	PayeePhone                 string
+	CreditCard                 *CreditCardInfo
+	Fields                     []string // first-level response fields to return
+	Lang                       string
+}
+
+// CreditCardInfo describes the card. Only the last digits of the card
+// number are ever accepted.
+type CreditCardInfo struct {
+	BillingAddress *BillingAddress `json:"billingAddress,omitempty"`
+	BusinessName   string          `json:"businessName,omitempty"`
+	// CardNumberLastDigits is at most the last 4 digits, optionally masked
+	// ("4219" or "*4219"). A full card number is refused before sending.
+	CardNumberLastDigits string `json:"cardNumberLastDigits,omitempty"`
+	// CardType is e.g. "VISA". Required when CreditCard is given.
+	CardType   string `json:"cardType"`
+	HolderName string `json:"holderName,omitempty"`
+}
+
+// BillingAddress is the card's billing address. CountryCode is required
+// when an address is given.
+type BillingAddress struct {
+	AddressLine1 string `json:"addressLine1,omitempty"`
+	AddressLine2 string `json:"addressLine2,omitempty"`
+	AddressLine3 string `json:"addressLine3,omitempty"`
+	City         string `json:"city,omitempty"`
+	CountryCode  string `json:"countryCode"`
+	PostalCode   string `json:"postalCode,omitempty"`
+	State        string `json:"state,omitempty"`
+}
+
+// commitBody is paymentCommitModel on the wire.
+type commitBody struct {
+	Amount                     Amount          `json:"amount"`
+	Comments                   string          `json:"comments,omitempty"`
+	ConvenienceFee             Amount          `json:"convenienceFee"`
+	CreditCard                 *CreditCardInfo `json:"creditCard,omitempty"`
+	MerchantAccountID          string          `json:"merchantAccountId,omitempty"`
+	PayeePhone                 string          `json:"payeePhone,omitempty"`
+	PaymentMethod              PaymentMethod   `json:"paymentMethod"`
+	PaymentSystemTransactionID string          `json:"paymentSystemTransactionId"`
+}
+
+// CommitPaymentResult is Accela's answer to a commit that was applied.
+type CommitPaymentResult struct {
+	Status int          `json:"status"`
+	Result CommitResult `json:"result"`
+	// Code and Message carry what an agency script (EMSE) reported after the
+	// payment was applied; Code "emse_error" means the script failed although
+	// the payment stands. See ScriptFailed.
+	Code    string          `json:"code,omitempty"`
+	Message string          `json:"message,omitempty"`
+	More    json.RawMessage `json:"more,omitempty"`
+	// TraceID is Accela's id for the call (body traceId, else the
+	// x-accela-traceid header), for Accela support.
+	TraceID string `json:"traceId,omitempty"`
+}
+
+// ScriptFailed reports whether an agency script failed after the payment
+// was applied (code "emse_error"). The payment stands; Message says what the
+// script reported, and the agency should be told.
+func (r *CommitPaymentResult) ScriptFailed() bool { return r.Code == "emse_error" }
+
+// CommitResult is the result block of a commit.
+type CommitResult struct {
+	Message          string           `json:"message,omitempty"`
+	CompletePayments CompletePayments `json:"completePayments"`
+}
+
+// CompletePayments is the list of payments a commit created. Accela's
+// specification declares one object and its sample shows an array; both
+// decode to a list.
+type CompletePayments []CompletePayment
+
+// UnmarshalJSON accepts an array, a single object, or null.
+func (c *CompletePayments) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case string(b) == "null":
+		*c = nil
+		return nil
+	case len(b) > 0 && b[0] == '{':
+		var one CompletePayment
+		if err := json.Unmarshal(b, &one); err != nil {
+			return err
+		}
+		*c = CompletePayments{one}
+		return nil
+	}
+	var many []CompletePayment
+	if err := json.Unmarshal(b, &many); err != nil {
+		return err
+	}
+	*c = many
+	return nil
+}
+
+// CompletePayment is one payment a commit applied to a record.
+type CompletePayment struct {
+	PaymentID           ID       `json:"paymentId"`
+	PaymentStatus       string   `json:"paymentStatus"` // "Paid"
+	ReceiptID           ID       `json:"receiptId"`
+	RecordID            RecordID `json:"recordId"`
+	CustomID            string   `json:"customId,omitempty"`
+	ServiceProviderCode string   `json:"serviceProviderCode"`
+}
+
+// VoidPaymentRequest voids a payment.
+type VoidPaymentRequest struct {
+	// PaymentID is the payment to void (CompletePayment.PaymentID). Required.
+	PaymentID string
+	Comments  string
+	Reason    *VoidReason
+	Lang      string
+}
+
+// VoidReason is a void reason from the agency's list.
+type VoidReason struct {
+	Text  string `json:"text,omitempty"`
+	Value string `json:"value,omitempty"`
+}
+
+type voidBody struct {
+	Comments string      `json:"comments,omitempty"`
+	Reason   *VoidReason `json:"reason,omitempty"`
+}
+
+// VoidPaymentResult is Accela's answer to a void.
+type VoidPaymentResult struct {
+	Status  int         `json:"status"`
+	Result  ResultModel `json:"result"`
+	TraceID string      `json:"-"`
+}
+
+// ResultModel is Accela's generic per-item result.
+type ResultModel struct {
+	Code      string `json:"code,omitempty"`
+	ID        ID     `json:"id,omitempty"`
+	IsSuccess *bool  `json:"isSuccess,omitempty"`
+	Message   string `json:"message,omitempty"`
+}
+
+// ListRecordPaymentsRequest asks for a record's payments.
+type ListRecordPaymentsRequest struct {
+	// RecordID is the record's id (e.g. "TACOMA-03HST-00000-002UD"). Required.
+	RecordID string
+	// PaymentStatus filters by whether a payment was made in full: "Y", "N",
+	// or "" for all.
+	PaymentStatus string
+	Fields        []string
+	Lang          string
+}
+
+// ListRecordPaymentsResult lists a record's payments.
+type ListRecordPaymentsResult struct {
+	Status  int       `json:"status"`
+	Result  []Payment `json:"result"`
+	TraceID string    `json:"-"`
+}
+
+// Payment is a payment recorded against a record.
+type Payment struct {
+	ID                 ID     `json:"id"`
+	Amount             Amount `json:"amount"`
+	AmountNotAllocated Amount `json:"amountNotAllocated"`
+	CashierID          string `json:"cashierId,omitempty"`
+	// PaymentDate is the date as Accela sends it; its format is not
+	// documented (commonly "2006-01-02 15:04:05", agency time).
+	PaymentDate     string   `json:"paymentDate,omitempty"`
+	PaymentMethod   string   `json:"paymentMethod,omitempty"`
+	PaymentStatus   string   `json:"paymentStatus,omitempty"`
+	ReceiptID       ID       `json:"receiptId,omitempty"`
+	RecordID        RecordID `json:"recordId"`
+	TransactionCode string   `json:"transactionCode,omitempty"`
+	// TransactionID is the transaction the payment was committed to: the id
+	// CommitPayment took.
+	TransactionID ID `json:"transactionId,omitempty"`
+}
+
+// apiQuery is the fields/lang query most operations take.
+type apiQuery struct {
+	Fields        string `url:"fields,omitempty"`
+	Lang          string `url:"lang,omitempty"`
+	PaymentStatus string `url:"paymentStatus,omitempty"`
+}
+
+// query returns the query to send, or nil when there is none (sparing the
+// encoder's reflection on every call).
+func query(fields []string, lang, paymentStatus string) any {
+	if len(fields) == 0 && lang == "" && paymentStatus == "" {
+		return nil
+	}
+	return apiQuery{Fields: strings.Join(fields, ","), Lang: lang, PaymentStatus: paymentStatus}
+}
