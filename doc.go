@@ -7,7 +7,7 @@
 //
 //	package     partner system                                      main calls
 //	citrus      Citrus County FL cashiering (IPS, ServiceStack)      Authenticate, PostPayment
-//	accela      Accela Civic Platform, Construct API v4              (planned)
+//	accela      Accela Civic Platform, Construct API v4              InitializePayment, CommitPayment, VoidPayment, ListRecordPayments
 //	oraclepsc   Oracle Fusion Public Sector Community Development    (planned)
 //	crmcom      CRM.COM Web API                                      (planned)
 //	polaris     Polaris ILS Application Services (Leap)              (planned)
@@ -38,6 +38,10 @@
 // error or log line ever contains a password, token, session id, cookie
 // value or card number. Input is checked before anything is sent: a
 // *<pkg>.ValidationError names the offending field.
+//
+// Where a partner answers 200 but says something went wrong, the package
+// reads it: Citrus' success:false is not applied; Accela's emse_error (an
+// agency script failed after the commit) is applied, and the result says so.
 //
 // The SDK retries automatically only what cannot post twice: reads, logins,
 // and requests that provably never left or that the partner refused with 408

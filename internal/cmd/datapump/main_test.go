@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/civicpay/datapump/accela/accelatest"
 	"github.com/civicpay/datapump/citrus/citrustest"
 	"github.com/stretchr/testify/assert"
 )
@@ -20,11 +21,17 @@ func TestDemoRuns(t *testing.T) {
 		"citrus.ErrNotApplied",
 		"citrus.ErrOutcomeUnknown",
 		"logins now 2",
+		"== accela: Accela Civic Platform, Construct API v4 ==",
+		"accela.ErrOutcomeUnknown",
+		"ScriptFailed() reports",
+		"1 refresh)",
 		"demo finished: every step behaved as documented",
 	} {
 		assert.Contains(t, text, want)
 	}
 	assert.NotContains(t, text, citrustest.DefaultPassword)
+	assert.NotContains(t, text, accelatest.DefaultAppSecret)
+	assert.NotContains(t, text, "4111111111111111", "the refused card number is never echoed")
 	assert.NotContains(t, text, "datapump http", "silent without -v")
 }
 
