@@ -107,9 +107,9 @@ type Payment struct {
 
 // Server is a fake Accela. It is safe for concurrent use.
 type Server struct {
-	opts   Options
-	ts     *httptest.Server
-	faults fake.Faults
+	opts Options
+	ts   *httptest.Server
+	gate fake.Gate
 
 	mu             sync.Mutex
 	lifetime       time.Duration
@@ -117,7 +117,6 @@ type Server struct {
 	refresh        map[string]bool
 	issued         []string
 	grants         map[string]int
-	calls          map[string]int
 	paymentEnabled bool
 	scripts        []ScriptStage
 	records        map[string]Record
@@ -153,7 +152,6 @@ func NewServer(opts Options) *Server {
 		tokens:         map[string]time.Time{},
 		refresh:        map[string]bool{},
 		grants:         map[string]int{},
-		calls:          map[string]int{},
 		paymentEnabled: true,
 		records:        map[string]Record{},
 		transactions:   map[int64]*transaction{},
@@ -266,10 +264,10 @@ func (s *Server) IssuedTokens() []string {
 // Inject queues a fault for the next calls to f.Endpoint (one of the
 // Endpoint constants, or "" for any). A Status fault answers with Accela's
 // error body and applies nothing.
-func (s *Server) Inject(f Fault) { s.faults.Inject(f) }
+func (s *Server) Inject(f Fault) { s.gate.Inject(f) }
 
 // ClearFaults drops every queued fault.
-func (s *Server) ClearFaults() { s.faults.Clear() }
+func (s *Server) ClearFaults() { s.gate.Clear() }
 
 // Ledger returns a copy of the payments applied so far, in order.
 func (s *Server) Ledger() []Payment {
@@ -291,36 +289,18 @@ func (s *Server) Grants(grantType string) int {
 }
 
 // Calls returns how many requests reached endpoint, faults included.
-func (s *Server) Calls(endpoint string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[endpoint]
-}
+func (s *Server) Calls(endpoint string) int { return s.gate.Calls(endpoint) }
 
-// begin counts the call and applies the fault that precedes handling. It
-// reports whether the handler should go on, and the fault for later stages.
+// begin runs the shared gate: call count and injected faults, answered
+// in the endpoint's own error shape.
 func (s *Server) begin(w http.ResponseWriter, r *http.Request, endpoint string) (fake.Fault, bool) {
-	s.mu.Lock()
-	s.calls[endpoint]++
-	s.mu.Unlock()
-	fake.BufferBody(r)
-	f := s.faults.Take(endpoint)
-	if !fake.Sleep(r, f.Delay) {
-		return f, false
-	}
-	switch {
-	case f.Status != 0:
+	return s.gate.Enter(w, r, endpoint, func(w http.ResponseWriter, status int) {
 		if endpoint == EndpointToken {
-			writeOAuthError(w, f.Status, "server_error", http.StatusText(f.Status))
-		} else {
-			writeError(w, f.Status, faultCode(f.Status), http.StatusText(f.Status))
+			writeOAuthError(w, status, "server_error", http.StatusText(status))
+			return
 		}
-		return f, false
-	case f.Cut == fake.CutBeforeApply:
-		fake.Drop(w)
-		return f, false
-	}
-	return f, true
+		writeError(w, status, faultCode(status), http.StatusText(status))
+	})
 }
 
 // faultCode is the Accela code for an injected status.

@@ -80,15 +80,14 @@ type Posting struct {
 
 // Server is a fake IPS. It is safe for concurrent use.
 type Server struct {
-	opts   Options
-	ts     *httptest.Server
-	faults fake.Faults
+	opts Options
+	ts   *httptest.Server
+	gate fake.Gate
 
 	mu         sync.Mutex
 	instanceID string
 	sessions   map[string]bool
 	logins     int
-	calls      map[string]int
 	invoices   map[string]*invoice
 	ledger     []Posting
 	nextID     int64
@@ -117,7 +116,6 @@ func NewServer(opts Options) *Server {
 		opts:       opts,
 		instanceID: fake.ID(8) + "-" + fake.ID(4) + "-" + fake.ID(4) + "-" + fake.ID(12),
 		sessions:   map[string]bool{},
-		calls:      map[string]int{},
 		invoices:   map[string]*invoice{},
 		nextID:     1018,
 	}
@@ -162,10 +160,10 @@ func (s *Server) AddInvoice(inv Invoice) {
 // Inject queues a fault for the next calls to f.Endpoint (EndpointAuth,
 // EndpointCallback, or "" for any). A Status fault answers with a
 // ServiceStack error body and applies nothing.
-func (s *Server) Inject(f Fault) { s.faults.Inject(f) }
+func (s *Server) Inject(f Fault) { s.gate.Inject(f) }
 
 // ClearFaults drops every queued fault.
-func (s *Server) ClearFaults() { s.faults.Clear() }
+func (s *Server) ClearFaults() { s.gate.Clear() }
 
 // ExpireSessions ends every session, as an IPS restart or timeout would: the
 // next call with an old session gets 401 Not Authenticated.
@@ -190,32 +188,13 @@ func (s *Server) Logins() int {
 }
 
 // Calls returns how many requests reached endpoint, faults included.
-func (s *Server) Calls(endpoint string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[endpoint]
-}
+func (s *Server) Calls(endpoint string) int { return s.gate.Calls(endpoint) }
 
-// begin counts the call and applies the fault that precedes handling. It
-// reports whether the handler should go on, and the fault for later stages.
+// begin runs the shared gate: call count and injected faults.
 func (s *Server) begin(w http.ResponseWriter, r *http.Request, endpoint string) (fake.Fault, bool) {
-	s.mu.Lock()
-	s.calls[endpoint]++
-	s.mu.Unlock()
-	fake.BufferBody(r)
-	f := s.faults.Take(endpoint)
-	if !fake.Sleep(r, f.Delay) {
-		return f, false
-	}
-	switch {
-	case f.Status != 0:
-		writeStatus(w, f.Status, "InjectedFault", http.StatusText(f.Status))
-		return f, false
-	case f.Cut == fake.CutBeforeApply:
-		fake.Drop(w)
-		return f, false
-	}
-	return f, true
+	return s.gate.Enter(w, r, endpoint, func(w http.ResponseWriter, status int) {
+		writeStatus(w, status, "InjectedFault", http.StatusText(status))
+	})
 }
 
 // writeStatus writes a ServiceStack error body.

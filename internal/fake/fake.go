@@ -136,3 +136,45 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// Gate is the first step of every fake endpoint: it counts the call and
+// applies the next queued fault (delay, failure status, cut before
+// applying). It is safe for concurrent use; the zero value is ready.
+type Gate struct {
+	Faults
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+// Enter counts a call to endpoint and applies its fault, answering a status
+// fault with fail (the partner's own error body). It reports whether the
+// handler should go on, and returns the fault for later stages (CutAfterApply).
+func (g *Gate) Enter(w http.ResponseWriter, r *http.Request, endpoint string, fail func(w http.ResponseWriter, status int)) (Fault, bool) {
+	g.mu.Lock()
+	if g.calls == nil {
+		g.calls = map[string]int{}
+	}
+	g.calls[endpoint]++
+	g.mu.Unlock()
+	BufferBody(r)
+	f := g.Take(endpoint)
+	if !Sleep(r, f.Delay) {
+		return f, false
+	}
+	switch {
+	case f.Status != 0:
+		fail(w, f.Status)
+		return f, false
+	case f.Cut == CutBeforeApply:
+		Drop(w)
+		return f, false
+	}
+	return f, true
+}
+
+// Calls returns how many calls reached endpoint, faults included.
+func (g *Gate) Calls(endpoint string) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.calls[endpoint]
+}

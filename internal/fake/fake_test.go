@@ -40,3 +40,34 @@ func TestID(t *testing.T) {
 	assert.NotEqual(t, a, b)
 	assert.Regexp(t, `^[A-Za-z0-9]{20}$`, a)
 }
+
+func TestGateCountsAndAppliesFaults(t *testing.T) {
+	var g Gate
+	reached := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := g.Enter(w, r, "pay", func(w http.ResponseWriter, status int) { w.WriteHeader(status) }); ok {
+			reached++
+			w.WriteHeader(http.StatusOK)
+		}
+	}))
+	defer srv.Close()
+	g.Inject(Fault{Endpoint: "pay", Status: 503})
+	g.Inject(Fault{Endpoint: "pay", Cut: CutBeforeApply})
+	g.Inject(Fault{Endpoint: "other", Status: 500})
+
+	resp, err := http.Post(srv.URL, "text/plain", nil)
+	if assert.NoError(t, err) {
+		resp.Body.Close()
+		assert.Equal(t, 503, resp.StatusCode)
+	}
+	_, err = http.Post(srv.URL, "text/plain", nil)
+	assert.Error(t, err, "connection cut")
+	resp, err = http.Post(srv.URL, "text/plain", nil)
+	if assert.NoError(t, err) {
+		resp.Body.Close()
+		assert.Equal(t, 200, resp.StatusCode, "the fault for another endpoint waits")
+	}
+	assert.Equal(t, 3, g.Calls("pay"))
+	assert.Equal(t, 1, reached)
+	assert.Zero(t, g.Calls("other"))
+}
