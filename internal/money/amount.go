@@ -29,15 +29,6 @@ var (
 	ErrRange  = errors.New("too many digits for an exact amount")
 )
 
-// New returns units × 10^-scale, e.g. New(10050, 2) is 100.50.
-// It reports an error when scale is outside 0..MaxScale.
-func New(units int64, scale int) (Amount, error) {
-	if scale < 0 || scale > MaxScale {
-		return Amount{}, fmt.Errorf("money: scale %d outside 0..%d: %w", scale, MaxScale, ErrRange)
-	}
-	return Amount{coef: units, scale: uint8(scale)}, nil
-}
-
 // Cents returns cents/100 with two decimal places, e.g. Cents(10050) is 100.50.
 func Cents(cents int64) Amount { return Amount{coef: cents, scale: 2} }
 

@@ -2,7 +2,6 @@ package transport
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -136,9 +135,6 @@ func (e *Error) Unwrap() error { return e.cause }
 // Is reports whether target is the sentinel for this error's outcome.
 func (e *Error) Is(target error) bool { return target == e.outcome.sentinel() }
 
-// Outcome returns NotApplied or OutcomeUnknown.
-func (e *Error) Outcome() Outcome { return e.outcome }
-
 // IsUnauthorized reports whether err is a partner's 401 that left the request
 // not applied, i.e. the credentials or session must be renewed and the call
 // may be sent again.
@@ -159,11 +155,6 @@ func (v *ValidationError) Error() string { return "invalid " + v.Field + ": " + 
 // Invalid returns a NotApplied *Error for input refused before sending.
 func Invalid(partner, op, field, reason string) *Error {
 	return &Error{Partner: partner, Op: op, outcome: NotApplied, cause: &ValidationError{Field: field, Reason: reason}}
-}
-
-// Invalidf is Invalid with a formatted reason.
-func Invalidf(partner, op, field, format string, args ...any) *Error {
-	return Invalid(partner, op, field, fmt.Sprintf(format, args...))
 }
 
 // scrubbed carries a cause whose text has had secrets removed while keeping
