@@ -66,6 +66,12 @@ func (c *Cache[T]) Get(ctx context.Context) (Token[T], uint64, error) {
 	}
 	f := c.flight
 	if f == nil {
+		if err := ctx.Err(); err != nil {
+			// A caller already gone starts nothing on the network.
+			c.mu.Unlock()
+			var zero Token[T]
+			return zero, 0, err
+		}
 		f = &flight[T]{done: make(chan struct{})}
 		c.flight = f
 		go c.run(context.WithoutCancel(ctx), f, c.cur)

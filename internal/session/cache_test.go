@@ -221,3 +221,14 @@ func TestShortLivedTokenIsStillUsed(t *testing.T) {
 	again, _, _ = c.Get(context.Background())
 	assert.NotEqual(t, tok.Value, again.Value)
 }
+
+func TestDoneContextStartsNoLogin(t *testing.T) {
+	lc := &counter{}
+	c := New("p", lc.login, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, err := c.Get(ctx)
+	assert.ErrorIs(t, err, context.Canceled)
+	time.Sleep(20 * time.Millisecond) // a login started in the background would have run by now
+	assert.Zero(t, lc.calls.Load())
+}
