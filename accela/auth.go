@@ -111,9 +111,7 @@ func (c *Client) grant(ctx context.Context, form url.Values) (session.Token[cred
 		lifetime = time.Duration(secs) * time.Second
 	}
 	if out.AccessToken == "" {
-		e := resp.Error(transport.NotApplied)
-		e.Message = "Accela answered without an access_token"
-		return session.Token[credential]{}, e
+		return session.Token[credential]{}, resp.Fail(transport.NotApplied, "", "Accela answered without an access_token")
 	}
 	now := time.Now()
 	return session.Token[credential]{

@@ -123,12 +123,11 @@ func (c *Client) VoidPayment(ctx context.Context, req *VoidPaymentRequest) (*Voi
 		return &out, err
 	}
 	if ok := out.Result.IsSuccess; ok != nil && !*ok {
-		e := resp.Error(transport.NotApplied)
-		e.Code, e.Message = out.Result.Code, out.Result.Message
-		if e.Message == "" {
-			e.Message = "Accela answered isSuccess:false: the payment was not voided"
+		msg := out.Result.Message
+		if msg == "" {
+			msg = "Accela answered isSuccess:false: the payment was not voided"
 		}
-		return &out, e
+		return &out, resp.Fail(transport.NotApplied, out.Result.Code, msg)
 	}
 	return &out, nil
 }
@@ -179,11 +178,9 @@ func bodyStatus(resp *transport.Response, status int, code, message, traceID str
 	if status >= 500 {
 		o = transport.OutcomeUnknown
 	}
-	e := resp.Error(o)
-	e.Code, e.Message = code, message
+	e := resp.Fail(o, code, strings.TrimSpace(fmt.Sprintf("%s (status %d in the response body)", message, status)))
 	if e.TraceID == "" {
 		e.TraceID = traceID
 	}
-	e.Message = strings.TrimSpace(fmt.Sprintf("%s (status %d in the response body)", e.Message, status))
 	return e
 }

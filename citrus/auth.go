@@ -38,12 +38,11 @@ func (c *Client) login(ctx context.Context, _ *session.Token[AuthResult]) (sessi
 	}
 	c.http.Secrets().AddTemporary(out.SessionID.Reveal())
 	if rs := out.ResponseStatus; rs.ErrorCode != "" || out.SessionID == "" {
-		e := resp.Error(transport.NotApplied)
-		e.Code, e.Message, e.Fields = rs.ErrorCode, rs.Message, fieldErrors(rs.Errors)
-		if e.Code == "" && e.Message == "" {
-			e.Message = "IPS answered without a sessionId"
+		msg := rs.Message
+		if rs.ErrorCode == "" && msg == "" {
+			msg = "IPS answered without a sessionId"
 		}
-		return session.Token[AuthResult]{}, e
+		return session.Token[AuthResult]{}, resp.Fail(transport.NotApplied, rs.ErrorCode, msg, fieldErrors(rs.Errors)...)
 	}
 	return session.Token[AuthResult]{Value: out}, nil
 }

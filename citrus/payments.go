@@ -100,19 +100,17 @@ func callbackResult(resp *transport.Response, out *callbackResponse) (*PostPayme
 	case success != nil && *success && rs.ErrorCode == "":
 		return res, nil
 	case success != nil && !*success, success == nil && rs.ErrorCode != "":
-		e := resp.Error(transport.NotApplied)
-		e.Code, e.Message, e.Fields = rs.ErrorCode, rs.Message, fieldErrors(rs.Errors)
-		if e.Code == "" && e.Message == "" {
-			e.Message = "IPS answered success:false: the payment was not applied"
+		msg := rs.Message
+		if rs.ErrorCode == "" && msg == "" {
+			msg = "IPS answered success:false: the payment was not applied"
 		}
-		return res, e
+		return res, resp.Fail(transport.NotApplied, rs.ErrorCode, msg, fieldErrors(rs.Errors)...)
 	default:
-		e := resp.Error(transport.OutcomeUnknown)
-		e.Code, e.Message = rs.ErrorCode, rs.Message
-		if e.Message == "" {
-			e.Message = "IPS' answer does not say whether the payment was applied"
+		msg := rs.Message
+		if msg == "" {
+			msg = "IPS' answer does not say whether the payment was applied"
 		}
-		return res, e
+		return res, resp.Fail(transport.OutcomeUnknown, rs.ErrorCode, msg)
 	}
 }
 

@@ -84,9 +84,14 @@ func forms(v string) []string {
 	return []string{v, url.QueryEscape(v), url.PathEscape(v)}
 }
 
-// Scrub returns text with every known secret replaced by Mask.
+// Scrub returns text with every known secret, and anything that looks
+// like a card number, replaced by Mask.
 func (s *Secrets) Scrub(text string) string {
-	if s == nil || text == "" {
+	if text == "" {
+		return text
+	}
+	text = MaskCardNumbers(text)
+	if s == nil {
 		return text
 	}
 	s.mu.RLock()
@@ -113,4 +118,91 @@ func (s *Secrets) Scrub(text string) string {
 		s.mu.Unlock()
 	}
 	return r.Replace(text)
+}
+
+// ContainsCardNumber reports whether text holds what looks like a full
+// payment card number; see cardSpans.
+func ContainsCardNumber(text string) bool { return len(cardSpans(text)) > 0 }
+
+// MaskCardNumbers replaces every card number in text with Mask, so a
+// partner's message that echoes one from its records never reaches an
+// error string.
+func MaskCardNumbers(text string) string {
+	spans := cardSpans(text)
+	if len(spans) == 0 {
+		return text
+	}
+	var out strings.Builder
+	last := 0
+	for _, sp := range spans {
+		out.WriteString(text[last:sp[0]])
+		out.WriteString(Mask)
+		last = sp[1]
+	}
+	out.WriteString(text[last:])
+	return out.String()
+}
+
+// cardSpans finds card numbers: within each run of digit groups (digits
+// joined by single spaces or dashes), every span of whole groups holding 13
+// to 19 digits that pass the Luhn check. Testing whole groups finds
+// "4111 1111 1111 1111" and the number in "ref 12 4111111111111111" without
+// cutting a long reference number into arbitrary slices. It returns byte
+// ranges [start, end), left to right, not overlapping.
+func cardSpans(text string) [][2]int {
+	type group struct{ start, end int }
+	var spans [][2]int
+	var groups []group
+	flush := func() {
+		for i := 0; i < len(groups); i++ {
+			var digits []byte
+			for j := i; j < len(groups); j++ {
+				digits = append(digits, text[groups[j].start:groups[j].end]...)
+				if len(digits) > 19 {
+					break
+				}
+				if len(digits) >= 13 && luhn(digits) {
+					spans = append(spans, [2]int{groups[i].start, groups[j].end})
+					i = j
+					break
+				}
+			}
+		}
+		groups = groups[:0]
+	}
+	for i := 0; i < len(text); {
+		if !isDigit(text[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && isDigit(text[j]) {
+			j++
+		}
+		groups = append(groups, group{i, j})
+		i = j
+		if i+1 < len(text) && (text[i] == ' ' || text[i] == '-') && isDigit(text[i+1]) {
+			i++ // a separator inside the run
+			continue
+		}
+		flush()
+	}
+	flush()
+	return spans
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+func luhn(digits []byte) bool {
+	sum := 0
+	for i := len(digits) - 1; i >= 0; i-- {
+		v := int(digits[i] - '0')
+		if (len(digits)-1-i)%2 == 1 {
+			if v *= 2; v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+	}
+	return sum%10 == 0
 }

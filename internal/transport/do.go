@@ -31,15 +31,18 @@ type Response struct {
 	req    *prepared
 }
 
-// Error returns an *Error about this response with the given outcome, for
-// failures a partner reports inside a 2xx body (an error envelope, Citrus'
-// success:false). The caller fills Code and Message.
-func (r *Response) Error(o Outcome) *Error {
+// Fail returns an *Error about this response, for a failure the partner
+// reports inside a 2xx body (an error envelope, Citrus' success:false). The
+// partner's code, message and field errors are scrubbed of secrets and
+// card numbers here, like those of any error body.
+func (r *Response) Fail(o Outcome, code, message string, fields ...FieldError) *Error {
 	e := r.client.responseError(r.req, r.StatusCode, r.Header)
 	e.outcome = o
 	if o == OutcomeUnknown {
 		e.Reconcile = r.req.reconcile()
 	}
+	e.Code, e.Message, e.Fields = code, message, fields
+	r.client.scrubPartnerText(e)
 	return e
 }
 
@@ -232,12 +235,18 @@ func (c *Client) errorFromResponse(p *prepared, r *http.Response) *Error {
 	if e.Message == "" && e.Code == "" {
 		e.Message = http.StatusText(r.StatusCode)
 	}
+	c.scrubPartnerText(e)
+	return e
+}
+
+// scrubPartnerText removes secrets and card numbers from what the partner
+// said: code, message and field errors.
+func (c *Client) scrubPartnerText(e *Error) {
 	e.Code, e.Message = c.secrets.Scrub(e.Code), c.secrets.Scrub(e.Message)
 	for i := range e.Fields {
 		f := &e.Fields[i]
 		f.Field, f.Code, f.Message = c.secrets.Scrub(f.Field), c.secrets.Scrub(f.Code), c.secrets.Scrub(f.Message)
 	}
-	return e
 }
 
 // responseError starts an *Error about a response that arrived.

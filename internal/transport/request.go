@@ -68,7 +68,7 @@ func (p *prepared) redacted() string {
 func (c *Client) prepare(r *Request) (*prepared, error) {
 	p := &prepared{Request: r}
 	if r.JSON != nil && r.Form != nil {
-		return nil, fmt.Errorf("transport: %s: both JSON and Form body", r.Op)
+		return nil, Invalid(c.partner, r.Op, "request body", "has both a JSON and a form body")
 	}
 	u, err := c.resolve(r)
 	if err != nil {

@@ -471,13 +471,13 @@ func TestNoSecretInErrorsOrLogs(t *testing.T) {
 func TestPartnerMessageIsScrubbed(t *testing.T) {
 	ts := newServer(t, "/op", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(401)
-		_, _ = fmt.Fprintf(w, `{"code":"auth","message":"bad password %s"}`, secretPassword)
+		_, _ = fmt.Fprintf(w, `{"code":"auth","message":"bad password %s for card 4111 1111 1111 1111"}`, secretPassword)
 	})
 	c := newClient(t, ts.URL+prefix)
 	_, err := c.Do(context.Background(), post("/op"), nil)
 	assert.True(t, IsUnauthorized(err))
 	assert.NotContains(t, err.Error(), secretPassword)
-	assert.Contains(t, err.Error(), "bad password REDACTED")
+	assert.Contains(t, err.Error(), "bad password REDACTED for card REDACTED")
 }
 
 func TestLogRecordsOnlyAllowedKeys(t *testing.T) {
@@ -544,11 +544,11 @@ func TestResponseError(t *testing.T) {
 	c := newClient(t, ts.URL+prefix)
 	resp, err := c.Do(context.Background(), post("/op"), &struct{}{})
 	require.NoError(t, err)
-	e := resp.Error(NotApplied)
-	e.Code, e.Message = "declined", "the county declined"
+	e := resp.Fail(NotApplied, "declined", "the county declined "+secretPassword+" card 4111111111111111",
+		FieldError{Field: "Token", Message: "was " + secretPassword})
 	assert.ErrorIs(t, e, ErrNotApplied)
-	assert.Equal(t, "test Post: POST "+ts.URL+prefix+"/op: HTTP 200 [declined] the county declined (not applied)", e.Error())
-	u := resp.Error(OutcomeUnknown)
+	assert.Equal(t, "test Post: POST "+ts.URL+prefix+"/op: HTTP 200 [declined] the county declined REDACTED card REDACTED: Token: was REDACTED (not applied)", e.Error())
+	u := resp.Fail(OutcomeUnknown, "", "")
 	assert.ErrorIs(t, u, ErrOutcomeUnknown)
 	assert.Equal(t, defaultReconcile, u.Reconcile)
 }

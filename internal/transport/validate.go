@@ -2,6 +2,7 @@ package transport
 
 import (
 	"fmt"
+	"github.com/civicpay/datapump/internal/redact"
 	"net"
 	"net/url"
 	"strings"
@@ -99,67 +100,10 @@ func CheckFreeText(field, value string, maxLen int) *ValidationError {
 // card number: 13 to 19 digits, possibly grouped by single spaces or dashes,
 // that pass the Luhn check. The reason never repeats the digits.
 func CheckNoCardNumber(field, value string) *ValidationError {
-	if containsCardNumber(value) {
+	if redact.ContainsCardNumber(value) {
 		return &ValidationError{Field: field, Reason: "looks like it holds a card number; only the last 4 digits of a card may be sent"}
 	}
 	return nil
-}
-
-// containsCardNumber looks at each run of digit groups (digits joined by
-// single spaces or dashes) and tests every span of whole groups, so
-// "4111 1111 1111 1111" and "ref 12 4111111111111111" are found while a long
-// reference number is not cut into arbitrary slices.
-func containsCardNumber(s string) bool {
-	var groups []string
-	check := func() bool {
-		for i := range groups {
-			n := 0
-			for j := i; j < len(groups); j++ {
-				if n += len(groups[j]); n > 19 {
-					break
-				}
-				if n >= 13 && luhn(strings.Join(groups[i:j+1], "")) {
-					return true
-				}
-			}
-		}
-		groups = groups[:0]
-		return false
-	}
-	for i := 0; i < len(s); {
-		if c := s[i]; c >= '0' && c <= '9' {
-			j := i
-			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-				j++
-			}
-			groups = append(groups, s[i:j])
-			i = j
-			if i+1 < len(s) && (s[i] == ' ' || s[i] == '-') && s[i+1] >= '0' && s[i+1] <= '9' {
-				i++ // a separator inside the run
-				continue
-			}
-		} else {
-			i++
-		}
-		if check() {
-			return true
-		}
-	}
-	return check()
-}
-
-func luhn(d string) bool {
-	sum := 0
-	for i := len(d) - 1; i >= 0; i-- {
-		v := int(d[i] - '0')
-		if (len(d)-1-i)%2 == 1 {
-			if v *= 2; v > 9 {
-				v -= 9
-			}
-		}
-		sum += v
-	}
-	return sum%10 == 0
 }
 
 // CheckLastFour accepts the last digits of a card: one to four digits,
