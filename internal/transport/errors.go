@@ -48,6 +48,7 @@ type FieldError struct {
 	Message string
 }
 
+// String formats the complaint as "Field [Code]: Message".
 func (f FieldError) String() string {
 	s := f.Field
 	if f.Code != "" {
@@ -150,6 +151,7 @@ type ValidationError struct {
 	Reason string // e.g. "must not be empty"
 }
 
+// Error formats the complaint as "invalid Field: Reason".
 func (v *ValidationError) Error() string { return "invalid " + v.Field + ": " + v.Reason }
 
 // Invalid returns a NotApplied *Error for input refused before sending.
