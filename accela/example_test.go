@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
 	"time"
 
 	"github.com/civicpay/datapump/accela"
 	"github.com/civicpay/datapump/accela/accelatest"
+	"github.com/jarcoal/httpmock"
 )
 
 // startFake stands in for Accela so the examples run anywhere.
@@ -182,4 +186,53 @@ func ExampleConfig_String() {
 	fmt.Println(accela.Config{AppID: "app", AppSecret: "s3cret", UserName: "u", Password: "pw"})
 	// Output:
 	// accela.Config{BaseURL: TokenURL: AppID:app AppSecret:REDACTED Agency: Environment: UserName:u Password:REDACTED Scope: TokenSource:false}
+}
+
+// httpmock can stand in for Accela too, for exact request checks.
+func ExampleWithHTTPClient() {
+	hc := &http.Client{}
+	httpmock.ActivateNonDefault(hc)
+	defer httpmock.DeactivateAndReset()
+	httpmock.RegisterResponder(http.MethodPost, accela.DefaultTokenURL,
+		httpmock.NewStringResponder(200, `{"access_token":"tok-1","expires_in":"900","refresh_token":"r-1"}`))
+	httpmock.RegisterResponder(http.MethodGet, accela.DefaultBaseURL+"/v4/records/R-1/payments",
+		httpmock.NewStringResponder(200, `{"result":[{"id":7,"amount":12.5,"transactionId":322931}],"status":200}`))
+
+	client, _ := accela.New(accela.Config{AppID: "app", AppSecret: "s", UserName: "u", Password: "p"}, accela.WithHTTPClient(hc))
+	list, err := client.ListRecordPayments(context.Background(), &accela.ListRecordPaymentsRequest{RecordID: "R-1"})
+	fmt.Println(list.Result[0].Amount, list.Result[0].TransactionID, err, httpmock.GetTotalCallCount())
+	// Output: 12.5 322931 <nil> 2
+}
+
+func ExampleWithLogger() {
+	srv, _ := startFake()
+	defer srv.Close()
+	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		// Drop the varying attributes so the example's output is stable.
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			switch a.Key {
+			case slog.TimeKey, "duration", "host":
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+	client, _ := accela.New(srv.Config(), accela.WithLogger(logger))
+	_, _ = client.ListRecordPayments(context.Background(), &accela.ListRecordPaymentsRequest{RecordID: "TACOMA-03HST-00000-002UD"})
+	// Output:
+	// level=INFO msg="datapump http" partner=accela op=Token method=POST path=/auth/oauth2/token status=200 attempt=1
+	// level=INFO msg="datapump http" partner=accela op=ListRecordPayments method=GET path=/apis/v4/records/TACOMA-03HST-00000-002UD/payments status=200 attempt=1
+}
+
+func ExampleWithRetryPolicy() {
+	srv, _ := startFake()
+	defer srv.Close()
+	// Reads and logins are retried; a commit only if it provably never left.
+	client, _ := accela.New(srv.Config(), accela.WithRetryPolicy(accela.RetryPolicy{
+		MaxAttempts: 4, BaseDelay: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond,
+	}))
+	srv.Inject(accelatest.Fault{Endpoint: accelatest.EndpointListPayments, Status: 503, Times: 3})
+	_, err := client.ListRecordPayments(context.Background(), &accela.ListRecordPaymentsRequest{RecordID: "TACOMA-03HST-00000-002UD"})
+	fmt.Println(err, srv.Calls(accelatest.EndpointListPayments))
+	// Output: <nil> 4
 }

@@ -163,3 +163,17 @@ func ExampleConfig_String() {
 	// Output:
 	// citrus.Config{Environment:DEV DevBaseURL: ProdBaseURL: UserName:DataPumpUser Password:REDACTED CashRegister: VoidReasonOnFailure: IPSUserName: MaintainSession:false}
 }
+
+func ExampleWithRetryPolicy() {
+	srv := startFake()
+	defer srv.Close()
+	// The login is retried; the payment post only if it provably never left
+	// or IPS refused it with 408 or 429.
+	client, _ := citrus.New(srv.Config(), citrus.WithRetryPolicy(citrus.RetryPolicy{
+		MaxAttempts: 3, BaseDelay: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond,
+	}))
+	srv.Inject(citrustest.Fault{Endpoint: citrustest.EndpointCallback, Status: 429, Times: 2})
+	_, err := client.PostPayment(context.Background(), "1018-8E6F2386")
+	fmt.Println(err, srv.Calls(citrustest.EndpointCallback), len(srv.Ledger()))
+	// Output: <nil> 3 1
+}
