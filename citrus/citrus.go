@@ -72,7 +72,9 @@ type Config struct {
 	IPSUserName string
 
 	// MaintainSession sends the header X-ips-maintain-session: true, which
-	// asks IPS to keep the server session alive between requests. Off by default.
+	// asks IPS to keep the server session alive between requests. Infor
+	// documents the header but not its value; "true" is assumed. Off by
+	// default.
 	MaintainSession bool
 }
 

@@ -8,6 +8,10 @@
 // ServiceStack error bodies. It validates requests as strictly as IPS would,
 // keeps a ledger of applied payments a test can read, and injects faults.
 //
+// Posting a BillerReference that is already applied answers success:true
+// with the same transaction and applies nothing. How the real IPS treats a
+// repeated callback is not documented; do not rely on it in production.
+//
 //	srv := citrustest.NewServer(citrustest.Options{})
 //	defer srv.Close()
 //	srv.AddInvoice(citrustest.Invoice{BillerReference: "1018-8E6F", Amount: citrus.Cents(5000)})
