@@ -125,7 +125,7 @@ func (c *Client) fromSource(ctx context.Context, src TokenSource) (session.Token
 	c.http.Secrets().AddTemporary(t.AccessToken)
 	switch {
 	case err != nil:
-		return session.Token[credential]{}, transport.Unsent(partner, "TokenSource", err)
+		return session.Token[credential]{}, c.http.Unsent("TokenSource", err)
 	case t.AccessToken == "":
 		return session.Token[credential]{}, transport.Invalid(partner, "TokenSource", "Token.AccessToken", "is empty")
 	case strings.ContainsFunc(t.AccessToken, func(r rune) bool { return r < 0x21 || r == 0x7f }):

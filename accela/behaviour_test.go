@@ -3,6 +3,7 @@ package accela_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -200,14 +201,18 @@ func TestTokenSource(t *testing.T) {
 	assert.Zero(t, srv.Grants("password"))
 
 	failing := cfg
+	failing.AppSecret = "app-Secret-9"
+	vaultErr := errors.New("vault unreachable while reading app-Secret-9")
 	failing.TokenSource = accela.TokenSourceFunc(func(context.Context) (accela.Token, error) {
-		return accela.Token{}, fmt.Errorf("vault unreachable")
+		return accela.Token{}, vaultErr
 	})
 	c2, err := accela.New(failing)
 	require.NoError(t, err)
 	_, err = c2.CommitPayment(context.Background(), commitRequest("1"))
 	assert.ErrorIs(t, err, accela.ErrNotApplied)
-	assert.Contains(t, err.Error(), "vault unreachable")
+	assert.ErrorIs(t, err, vaultErr, "the source's error stays reachable")
+	assert.Contains(t, err.Error(), "vault unreachable while reading REDACTED")
+	assert.NotContains(t, err.Error(), "app-Secret-9", "a known secret in the source's error is scrubbed")
 }
 
 func TestPaymentEnabledSwitch(t *testing.T) {

@@ -263,6 +263,17 @@ func (c *Client) newError(p *prepared) *Error {
 	return &Error{Partner: c.partner, Op: p.Op, Method: p.Method, URL: p.redacted()}
 }
 
+// Unsent is the package-level Unsent with err's text scrubbed of this
+// client's secrets and card numbers, for causes that come from outside the
+// SDK (a caller's token source).
+func (c *Client) Unsent(op string, err error) error {
+	var e *Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	return &Error{Partner: c.partner, Op: op, outcome: NotApplied, cause: c.scrub(err)}
+}
+
 // scrub wraps err so its text carries no known secret.
 func (c *Client) scrub(err error) error {
 	if err == nil {
