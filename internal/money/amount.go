@@ -38,7 +38,9 @@ func Cents(cents int64) Amount { return Amount{coef: cents, scale: 2} }
 func Parse(s string) (Amount, error) {
 	a, err := parse(s)
 	if err != nil {
-		return Amount{}, fmt.Errorf("money: parse %q: %w", truncate(s), err)
+		// The input is never quoted: it may be a partner's text or a
+		// caller's record, and errors end up in logs.
+		return Amount{}, fmt.Errorf("money: %w", err)
 	}
 	return a, nil
 }
@@ -104,13 +106,6 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-func truncate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
 }
 
 // String formats the amount with exactly its scale's digits after the point,

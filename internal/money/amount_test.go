@@ -149,3 +149,15 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestErrorsNeverRepeatTheInput(t *testing.T) {
+	for _, in := range []string{"12x34secret", "4111111111111111x", "secret", "1e99999secret", "99999999999999999999", "0.0000000000000000000001"} {
+		_, err := Parse(in)
+		require.Error(t, err, in)
+		assert.NotContains(t, err.Error(), in)
+		assert.NotContains(t, err.Error(), "secret")
+		assert.NotContains(t, err.Error(), in[:4], "not even a prefix")
+	}
+	_, err := Parse("12x34secret")
+	assert.EqualError(t, err, "money: not a decimal number")
+}
