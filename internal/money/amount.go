@@ -1,8 +1,14 @@
 // Package money holds the exact decimal type every partner package uses for money.
 //
-// Amount never passes through float64: it keeps the digits it was given
-// ("100.50" stays "100.50") and encodes them as a JSON number literal, so an
-// amount reaches the partner exactly as the caller wrote it.
+// An Amount never passes through float64. It is held in a canonical form:
+// trailing zeros after the decimal point are dropped whenever an Amount is
+// made (by Parse, Cents, arithmetic or decoding), so 10.5, 10.50 and 10.500
+// are the same Amount and == compares values. The zero value is 0.
+//
+// String shows at least two decimal places, as money is written, and more
+// only when the value needs them: "100.00", "100.50", "0.125". Amounts are
+// sent as JSON numbers with exactly those digits (100.50, never 100.5 or
+// 100.49999999999999), so they reach the partner as exact decimals.
 package money
 
 import (
@@ -17,10 +23,11 @@ import (
 // MaxScale is the largest number of digits an Amount keeps after the decimal point.
 const MaxScale = 18
 
-// Amount is an exact decimal amount: coef × 10^-scale. The zero value is 0.
+// Amount is an exact decimal amount: coef × 10^-scale, always canonical
+// (see the package documentation), so == compares values. The zero value is 0.
 type Amount struct {
 	coef  int64
-	scale uint8
+	scale uint8 // 0..MaxScale; if scale > 0, coef%10 != 0
 }
 
 // Errors returned by Parse; test with errors.Is.
@@ -29,12 +36,22 @@ var (
 	ErrRange  = errors.New("too many digits for an exact amount")
 )
 
-// Cents returns cents/100 with two decimal places, e.g. Cents(10050) is 100.50.
-func Cents(cents int64) Amount { return Amount{coef: cents, scale: 2} }
+// canonical returns coef × 10^-scale with trailing fractional zeros dropped.
+func canonical(coef int64, scale uint8) Amount {
+	for scale > 0 && coef%10 == 0 {
+		coef /= 10
+		scale--
+	}
+	return Amount{coef: coef, scale: scale}
+}
+
+// Cents returns cents/100, e.g. Cents(10050) is 100.50.
+func Cents(cents int64) Amount { return canonical(cents, 2) }
 
 // Parse reads a decimal such as "100.50", "-3", "0.0000001" or a JSON number
 // with an exponent such as "1.005e2". It never rounds: input that does not fit
-// exactly is an error.
+// exactly is an error. Errors wrap ErrSyntax or ErrRange and never repeat
+// the input.
 func Parse(s string) (Amount, error) {
 	a, err := parse(s)
 	if err != nil {
@@ -69,25 +86,17 @@ func parse(s string) (Amount, error) {
 	if intPart == "" && fracPart == "" || hasDot && fracPart == "" || !allDigits(intPart) || !allDigits(fracPart) {
 		return Amount{}, ErrSyntax
 	}
+	// The value is digits × 10^-scale. Leading zeros say nothing and
+	// trailing ones are dropped (canonical form), each moving the point.
 	digits := strings.TrimLeft(intPart+fracPart, "0")
-	scale := len(fracPart) - exp
-	for scale > MaxScale && strings.HasSuffix(digits, "0") {
-		digits, scale = digits[:len(digits)-1], scale-1
-	}
 	if digits == "" {
-		if scale < 0 {
-			scale = 0
-		}
-		if scale > MaxScale {
-			scale = MaxScale
-		}
-		return Amount{scale: uint8(scale)}, nil
+		return Amount{}, nil
 	}
-	if scale > MaxScale {
+	trimmed := strings.TrimRight(digits, "0")
+	scale := len(fracPart) - exp - (len(digits) - len(trimmed))
+	digits = trimmed
+	if scale > MaxScale || len(digits)-scale > 19 {
 		return Amount{}, ErrRange
-	}
-	for ; scale < 0; scale++ {
-		digits += "0"
 	}
 	if neg {
 		digits = "-" + digits
@@ -95,6 +104,13 @@ func parse(s string) (Amount, error) {
 	coef, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil {
 		return Amount{}, ErrRange
+	}
+	if scale < 0 {
+		var ok bool
+		if coef, ok = mulPow10(coef, uint8(-scale)); !ok {
+			return Amount{}, ErrRange
+		}
+		scale = 0
 	}
 	return Amount{coef: coef, scale: uint8(scale)}, nil
 }
@@ -108,21 +124,35 @@ func allDigits(s string) bool {
 	return true
 }
 
-// String formats the amount with exactly its scale's digits after the point,
-// e.g. "100.50", "-0.05", "3".
+// String formats the amount with at least two digits after the point and
+// more only when the value needs them: "100.00", "100.50", "-0.05", "0.125".
 func (a Amount) String() string {
-	digits := strconv.FormatUint(abs(a.coef), 10)
-	if a.scale > 0 {
-		if pad := int(a.scale) + 1 - len(digits); pad > 0 {
-			digits = strings.Repeat("0", pad) + digits
-		}
-		point := len(digits) - int(a.scale)
-		digits = digits[:point] + "." + digits[point:]
-	}
+	var buf [48]byte
+	return string(a.appendText(buf[:0]))
+}
+
+// appendText appends String's text to b.
+func (a Amount) appendText(b []byte) []byte {
 	if a.coef < 0 {
-		return "-" + digits
+		b = append(b, '-')
 	}
-	return digits
+	var buf [24]byte
+	digits := strconv.AppendUint(buf[:0], abs(a.coef), 10)
+	places := max(int(a.scale), 2)
+	for range places - int(a.scale) {
+		digits = append(digits, '0')
+	}
+	n := len(digits) - places // digits before the point
+	if n <= 0 {
+		b = append(b, '0', '.')
+		for range -n {
+			b = append(b, '0')
+		}
+		return append(b, digits...)
+	}
+	b = append(b, digits[:n]...)
+	b = append(b, '.')
+	return append(b, digits[n:]...)
 }
 
 func abs(v int64) uint64 {
@@ -132,18 +162,9 @@ func abs(v int64) uint64 {
 	return uint64(v)
 }
 
-// Scale is the number of digits after the decimal point.
-func (a Amount) Scale() int { return int(a.scale) }
-
 // DecimalPlaces is the number of digits after the point that the value
-// needs: 2 for 100.25, 1 for 100.50 and 100.500 (both are 100.5), 0 for 100.00.
-func (a Amount) DecimalPlaces() int {
-	places := int(a.scale)
-	for c := a.coef; places > 0 && c%10 == 0; c /= 10 {
-		places--
-	}
-	return places
-}
+// needs: 2 for 100.25, 1 for 100.50 (which is 100.5), 0 for 100.00.
+func (a Amount) DecimalPlaces() int { return int(a.scale) }
 
 // Sign returns -1, 0 or +1.
 func (a Amount) Sign() int {
@@ -156,10 +177,10 @@ func (a Amount) Sign() int {
 	return 0
 }
 
-// IsZero reports whether the amount is 0 at any scale.
+// IsZero reports whether the amount is 0.
 func (a Amount) IsZero() bool { return a.coef == 0 }
 
-// Cmp compares a and b by value: -1 if a < b, 0 if equal (1.5 equals 1.50), +1 if a > b.
+// Cmp compares a and b by value: -1 if a < b, 0 if equal, +1 if a > b.
 func (a Amount) Cmp(b Amount) int { return a.rat().Cmp(b.rat()) }
 
 func (a Amount) rat() *big.Rat {
@@ -167,21 +188,21 @@ func (a Amount) rat() *big.Rat {
 	return new(big.Rat).SetFrac(big.NewInt(a.coef), den)
 }
 
-// Add returns a+b at the larger of the two scales, or an error if the exact
-// sum does not fit.
+// Add returns a+b, or an error if the exact sum does not fit.
 func (a Amount) Add(b Amount) (Amount, error) {
 	scale := max(a.scale, b.scale)
-	x, okA := rescale(a.coef, scale-a.scale)
-	y, okB := rescale(b.coef, scale-b.scale)
+	x, okA := mulPow10(a.coef, scale-a.scale)
+	y, okB := mulPow10(b.coef, scale-b.scale)
 	sum := x + y
 	if !okA || !okB || (x > 0 && y > 0 && sum < 0) || (x < 0 && y < 0 && sum >= 0) {
 		return Amount{}, fmt.Errorf("money: %s + %s: %w", a, b, ErrRange)
 	}
-	return Amount{coef: sum, scale: scale}, nil
+	return canonical(sum, scale), nil
 }
 
-func rescale(coef int64, by uint8) (int64, bool) {
-	for range by {
+// mulPow10 returns coef × 10^n and whether it fits an int64.
+func mulPow10(coef int64, n uint8) (int64, bool) {
+	for range n {
 		if coef > math.MaxInt64/10 || coef < math.MinInt64/10 {
 			return 0, false
 		}
@@ -190,8 +211,8 @@ func rescale(coef int64, by uint8) (int64, bool) {
 	return coef, true
 }
 
-// MarshalJSON encodes the amount as a JSON number literal with its exact digits.
-func (a Amount) MarshalJSON() ([]byte, error) { return []byte(a.String()), nil }
+// MarshalJSON encodes the amount as a JSON number literal with String's digits.
+func (a Amount) MarshalJSON() ([]byte, error) { return a.appendText(nil), nil }
 
 // UnmarshalJSON accepts a JSON number or a string holding one (some partners
 // quote amounts). null leaves the amount unchanged.
@@ -215,8 +236,8 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalText encodes the amount as its decimal string (used by form and query encoders).
-func (a Amount) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+// MarshalText encodes the amount as String's text (used by form and query encoders).
+func (a Amount) MarshalText() ([]byte, error) { return a.appendText(nil), nil }
 
 // UnmarshalText parses a decimal string.
 func (a *Amount) UnmarshalText(b []byte) error {
