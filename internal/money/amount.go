@@ -76,11 +76,10 @@ func parse(s string) (Amount, error) {
 	mant, exp := s, 0
 	if i := strings.IndexAny(s, "eE"); i >= 0 {
 		mant = s[:i]
-		e, err := strconv.Atoi(s[i+1:])
-		if err != nil || s[i+1:] == "" || e > 1000 || e < -1000 {
+		var ok bool
+		if exp, ok = exponent(s[i+1:], len(s)+MaxScale+20); !ok {
 			return Amount{}, ErrSyntax
 		}
-		exp = e
 	}
 	intPart, fracPart, hasDot := strings.Cut(mant, ".")
 	if intPart == "" && fracPart == "" || hasDot && fracPart == "" || !allDigits(intPart) || !allDigits(fracPart) {
@@ -113,6 +112,28 @@ func parse(s string) (Amount, error) {
 		scale = 0
 	}
 	return Amount{coef: coef, scale: uint8(scale)}, nil
+}
+
+// exponent reads an optionally signed run of digits, saturating at ±limit:
+// any exponent that large puts a non-zero mantissa out of range either way,
+// and a zero mantissa is zero whatever the exponent.
+func exponent(s string, limit int) (int, bool) {
+	neg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	if s == "" || !allDigits(s) {
+		return 0, false
+	}
+	e := 0
+	for i := 0; i < len(s) && e < limit; i++ {
+		e = e*10 + int(s[i]-'0')
+	}
+	e = min(e, limit)
+	if neg {
+		e = -e
+	}
+	return e, true
 }
 
 func allDigits(s string) bool {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -109,6 +110,11 @@ func TestParse(t *testing.T) {
 		{"9.223372036854775807", math.MaxInt64, 18},
 		{"92233720368547758070e-3", math.MaxInt64, 2},
 		{"922337203685477580.70e1", math.MaxInt64, 0},
+		{"0e99999", 0, 0},
+		{"-0.0e-99999999999999999999999999", 0, 0},
+		{"1" + strings.Repeat("0", 2000) + "e-2000", 1, 0},
+		{"0." + strings.Repeat("0", 2000) + "25e2001", 25, 1},
+		{"1e+0000000000000000000000002", 100, 0},
 	}
 	for _, tc := range cases {
 		got, err := Parse(tc.in)
@@ -138,7 +144,13 @@ func TestParseRejects(t *testing.T) {
 		{"1e", ErrSyntax},
 		{"1e+", ErrSyntax},
 		{"1e1.5", ErrSyntax},
-		{"1e99999", ErrSyntax},
+		{"1e--5", ErrSyntax},
+		{"1e5x", ErrSyntax},
+		{"1e 5", ErrSyntax},
+		{"1e99999", ErrRange},
+		{"1e-99999", ErrRange},
+		{"-1e+99999999999999999999999999", ErrRange},
+		{"1e-99999999999999999999999999", ErrRange},
 		{" 1", ErrSyntax},
 		{"1 ", ErrSyntax},
 		{"0x10", ErrSyntax},
