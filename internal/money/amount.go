@@ -12,6 +12,7 @@
 package money
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -202,23 +203,94 @@ func (a Amount) Sign() int {
 func (a Amount) IsZero() bool { return a.coef == 0 }
 
 // Cmp compares a and b by value: -1 if a < b, 0 if equal, +1 if a > b.
-func (a Amount) Cmp(b Amount) int { return a.rat().Cmp(b.rat()) }
-
-func (a Amount) rat() *big.Rat {
-	den := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(a.scale)), nil)
-	return new(big.Rat).SetFrac(big.NewInt(a.coef), den)
-}
-
-// Add returns a+b, or an error if the exact sum does not fit.
-func (a Amount) Add(b Amount) (Amount, error) {
+// It is exact for any two amounts and does not allocate.
+func (a Amount) Cmp(b Amount) int {
+	if sa, sb := a.Sign(), b.Sign(); sa != sb || sa == 0 {
+		return cmp.Compare(sa, sb)
+	}
+	// Same sign, both non-zero: compare at the larger scale. If bringing
+	// one to that scale overflows, its magnitude exceeds any int64, so it
+	// is the larger magnitude.
 	scale := max(a.scale, b.scale)
 	x, okA := mulPow10(a.coef, scale-a.scale)
 	y, okB := mulPow10(b.coef, scale-b.scale)
-	sum := x + y
-	if !okA || !okB || (x > 0 && y > 0 && sum < 0) || (x < 0 && y < 0 && sum >= 0) {
-		return Amount{}, fmt.Errorf("money: %s + %s: %w", a, b, ErrRange)
+	switch {
+	case !okA: // |a| > |b|
+		return a.Sign()
+	case !okB: // |b| > |a|
+		return -b.Sign()
 	}
-	return canonical(sum, scale), nil
+	return cmp.Compare(x, y)
+}
+
+// Add returns a+b. If the exact sum does not fit an Amount, it returns an
+// error wrapping ErrRange, never an approximate or wrapped-around sum.
+func (a Amount) Add(b Amount) (Amount, error) {
+	if r, ok := addSub(a, b, false); ok {
+		return r, nil
+	}
+	return Amount{}, rangeError("money: sum out of range")
+}
+
+// Sub returns a-b. If the exact difference does not fit an Amount, it
+// returns an error wrapping ErrRange.
+func (a Amount) Sub(b Amount) (Amount, error) {
+	if r, ok := addSub(a, b, true); ok {
+		return r, nil
+	}
+	return Amount{}, rangeError("money: difference out of range")
+}
+
+// Neg returns -a. The one amount at each scale whose coefficient is the
+// smallest int64 has no negation that fits: that is an error wrapping
+// ErrRange.
+func (a Amount) Neg() (Amount, error) {
+	if a.coef == math.MinInt64 {
+		return Amount{}, rangeError("money: negation out of range")
+	}
+	return Amount{coef: -a.coef, scale: a.scale}, nil
+}
+
+// addSub returns a+b, or a-b if sub, and whether the exact result fits.
+// Amounts that fit int64 at a common scale take the fast path; the rest
+// (operands near the limits) are done exactly with big.Int, since their
+// canonical result can still fit: 922337203685477580.5 + 0.5 does.
+func addSub(a, b Amount, sub bool) (Amount, bool) {
+	scale := max(a.scale, b.scale)
+	x, okA := mulPow10(a.coef, scale-a.scale)
+	y, okB := mulPow10(b.coef, scale-b.scale)
+	if okA && okB {
+		if sub {
+			if d := x - y; (x >= 0) == (y >= 0) || (d >= 0) == (x >= 0) {
+				return canonical(d, scale), true
+			}
+		} else if s := x + y; (x >= 0) != (y >= 0) || (s >= 0) == (x >= 0) {
+			return canonical(s, scale), true
+		}
+	}
+	bx := new(big.Int).Mul(big.NewInt(a.coef), pow10Big(scale-a.scale))
+	by := new(big.Int).Mul(big.NewInt(b.coef), pow10Big(scale-b.scale))
+	if sub {
+		bx.Sub(bx, by)
+	} else {
+		bx.Add(bx, by)
+	}
+	ten, rem := big.NewInt(10), new(big.Int)
+	for scale > 0 {
+		q, r := new(big.Int).QuoRem(bx, ten, rem)
+		if r.Sign() != 0 {
+			break
+		}
+		bx, scale = q, scale-1
+	}
+	if !bx.IsInt64() {
+		return Amount{}, false
+	}
+	return Amount{coef: bx.Int64(), scale: scale}, true
+}
+
+func pow10Big(n uint8) *big.Int {
+	return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil)
 }
 
 // mulPow10 returns coef × 10^n and whether it fits an int64.
@@ -231,6 +303,12 @@ func mulPow10(coef int64, n uint8) (int64, bool) {
 	}
 	return coef, true
 }
+
+// rangeError is an error with its own text that matches ErrRange.
+type rangeError string
+
+func (e rangeError) Error() string { return string(e) }
+func (e rangeError) Unwrap() error { return ErrRange }
 
 // MarshalJSON encodes the amount as a JSON number literal with String's digits.
 func (a Amount) MarshalJSON() ([]byte, error) { return a.appendText(nil), nil }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -183,24 +184,158 @@ func TestErrorsNeverRepeatTheInput(t *testing.T) {
 	assert.EqualError(t, err, "money: not a decimal number")
 }
 
-func TestCmpSignAdd(t *testing.T) {
-	a := mustParse(t, "1.5")
-	assert.Equal(t, -1, mustParse(t, "-2").Cmp(a))
-	assert.Equal(t, 1, a.Cmp(mustParse(t, "1.49")))
-	assert.Equal(t, -1, mustParse(t, "-0.01").Sign())
-	assert.True(t, mustParse(t, "0.00").IsZero())
+func TestAddSub(t *testing.T) {
+	const maxI, minI = math.MaxInt64, math.MinInt64
+	cases := []struct {
+		name          string
+		a, b          Amount
+		sum, diff     string // "" if out of range
+		sumAt, diffAt Amount // checked when set: the exact canonical result
+	}{
+		{name: "plain", a: mustParse(t, "100.5"), b: mustParse(t, "0.25"), sum: "100.75", diff: "100.25"},
+		{name: "mixed signs", a: mustParse(t, "-5.25"), b: mustParse(t, "10.5"), sum: "5.25", diff: "-15.75"},
+		{name: "mixed signs reversed", a: mustParse(t, "10.5"), b: mustParse(t, "-5.25"), sum: "5.25", diff: "15.75"},
+		{name: "to zero", a: mustParse(t, "-5.25"), b: mustParse(t, "5.25"), sum: "0.00", diff: "-10.50", sumAt: Amount{}},
+		{name: "carry to canonical", a: mustParse(t, "0.25"), b: mustParse(t, "0.75"), sum: "1.00", diff: "-0.50", sumAt: Amount{coef: 1}},
+		{name: "zero operands", a: Amount{}, b: Amount{}, sum: "0.00", diff: "0.00"},
+		{name: "tiny", a: mustParse(t, "1e-18"), b: mustParse(t, "-1e-18"), sum: "0.00", diff: "0.000000000000000002"},
+		{name: "MaxInt64 + -1", a: Amount{coef: maxI}, b: Amount{coef: -1}, sum: "9223372036854775806.00", diff: ""},
+		{name: "MinInt64 + 1", a: Amount{coef: minI}, b: Amount{coef: 1}, sum: "-9223372036854775807.00", diff: ""},
+		{name: "MaxInt64 + 1", a: Amount{coef: maxI}, b: Amount{coef: 1}, sum: "", diff: "9223372036854775806.00"},
+		{name: "MinInt64 + -1", a: Amount{coef: minI}, b: Amount{coef: -1}, sum: "", diff: "-9223372036854775807.00"},
+		{name: "MaxInt64 + 0.01", a: Amount{coef: maxI}, b: Cents(1), sum: "", diff: ""},
+		{name: "MaxInt64 + MinInt64", a: Amount{coef: maxI}, b: Amount{coef: minI}, sum: "-1.00", diff: ""},
+		{name: "MinInt64 - MinInt64", a: Amount{coef: minI}, b: Amount{coef: minI}, sum: "", diff: "0.00"},
+		{name: "-1 - MinInt64", a: Amount{coef: -1}, b: Amount{coef: minI}, sum: "", diff: "9223372036854775807.00"},
+		{name: "0 - MinInt64", a: Amount{}, b: Amount{coef: minI}, sum: "-9223372036854775808.00", diff: ""},
+		{name: "largest cents + smallest cents", a: Cents(maxI), b: Cents(minI), sum: "-0.01", diff: ""},
+		{name: "largest cents - 0.07", a: Cents(maxI), b: Cents(7), sum: "", diff: "92233720368547758.00"},
+		// Rescaling overflows, yet the exact canonical result fits.
+		{name: "rescale overflows, sum fits", a: Amount{coef: 922337203685477581}, b: mustParse(t, "-0.5"),
+			sum: "922337203685477580.50", diff: "", sumAt: Amount{coef: 9223372036854775805, scale: 1}},
+		{name: "sum overflows before canonical form", a: mustParse(t, "922337203685477580.5"), b: mustParse(t, "0.5"),
+			sum: "922337203685477581.00", diff: "922337203685477580.00", sumAt: Amount{coef: 922337203685477581}},
+		{name: "18 decimals and a large whole", a: mustParse(t, "1e-18"), b: Amount{coef: 10}, sum: "", diff: ""},
+		{name: "18 decimals and a small whole", a: mustParse(t, "1e-18"), b: Amount{coef: 9}, sum: "9.000000000000000001", diff: "-8.999999999999999999"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			check := func(op string, got Amount, err error, want string, at Amount) {
+				t.Helper()
+				if want == "" {
+					assert.ErrorIs(t, err, ErrRange, op)
+					assert.Zero(t, got, op)
+					return
+				}
+				require.NoError(t, err, op)
+				assert.Equal(t, want, got.String(), op)
+				assert.Equal(t, mustParse(t, want), got, "%s: canonical", op)
+				if at != (Amount{}) {
+					assert.Equal(t, at, got, op)
+				}
+			}
+			sum, err := tc.a.Add(tc.b)
+			check("a+b", sum, err, tc.sum, tc.sumAt)
+			sum, err = tc.b.Add(tc.a)
+			check("b+a", sum, err, tc.sum, tc.sumAt)
+			diff, err := tc.a.Sub(tc.b)
+			check("a-b", diff, err, tc.diff, tc.diffAt)
+		})
+	}
+}
 
-	sum, err := mustParse(t, "100.5").Add(mustParse(t, "0.25"))
-	require.NoError(t, err)
-	assert.Equal(t, "100.75", sum.String())
-	sum, err = mustParse(t, "0.25").Add(mustParse(t, "0.75"))
-	require.NoError(t, err)
-	assert.Equal(t, Amount{coef: 1}, sum, "the sum is canonical")
+func TestArithmeticErrors(t *testing.T) {
+	_, err := Amount{coef: math.MaxInt64}.Add(Amount{coef: 1})
+	assert.EqualError(t, err, "money: sum out of range")
+	_, err = Amount{coef: math.MinInt64}.Sub(Amount{coef: 1})
+	assert.EqualError(t, err, "money: difference out of range")
+	_, err = Amount{coef: math.MinInt64}.Neg()
+	assert.EqualError(t, err, "money: negation out of range")
+	assert.ErrorIs(t, err, ErrRange)
+}
 
-	_, err = Amount{coef: math.MaxInt64}.Add(Cents(1))
-	assert.ErrorIs(t, err, ErrRange)
-	_, err = Amount{coef: math.MinInt64}.Add(Amount{coef: -1})
-	assert.ErrorIs(t, err, ErrRange)
+func TestNeg(t *testing.T) {
+	cases := []struct {
+		in   Amount
+		want Amount
+	}{
+		{Amount{}, Amount{}},
+		{mustParse(t, "10.5"), mustParse(t, "-10.50")},
+		{mustParse(t, "-0.125"), mustParse(t, "0.125")},
+		{Amount{coef: math.MaxInt64}, Amount{coef: -math.MaxInt64}},
+		{Amount{coef: -math.MaxInt64, scale: 2}, Cents(math.MaxInt64)},
+	}
+	for _, tc := range cases {
+		got, err := tc.in.Neg()
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.want, got, tc.in)
+	}
+	for _, scale := range []uint8{0, 2, MaxScale} {
+		got, err := Amount{coef: math.MinInt64, scale: scale}.Neg()
+		assert.ErrorIs(t, err, ErrRange, "scale %d", scale)
+		assert.Zero(t, got)
+	}
+}
+
+func TestCmp(t *testing.T) {
+	const maxI, minI = math.MaxInt64, math.MinInt64
+	cases := []struct {
+		a, b Amount
+		want int
+	}{
+		{mustParse(t, "1.5"), mustParse(t, "1.50"), 0},
+		{mustParse(t, "-2"), mustParse(t, "1.5"), -1},
+		{mustParse(t, "1.5"), mustParse(t, "1.49"), 1},
+		{mustParse(t, "1.5"), mustParse(t, "1.500000000000000001"), -1},
+		{mustParse(t, "-1.5"), mustParse(t, "-1.500000000000000001"), 1},
+		{Amount{}, mustParse(t, "1e-18"), -1},
+		{Amount{}, mustParse(t, "-1e-18"), 1},
+		{Amount{}, Amount{}, 0},
+		{Amount{coef: maxI}, Amount{coef: maxI}, 0},
+		{Amount{coef: maxI}, Amount{coef: maxI - 1}, 1},
+		{Amount{coef: minI}, Amount{coef: minI + 1}, -1},
+		{Amount{coef: minI}, Amount{coef: maxI}, -1},
+		// Rescaling the first operand overflows int64.
+		{Amount{coef: maxI}, Amount{coef: maxI, scale: MaxScale}, 1},
+		{Amount{coef: minI}, Amount{coef: minI, scale: MaxScale}, -1},
+		{Amount{coef: 10}, Amount{coef: maxI, scale: MaxScale}, 1},
+		{Amount{coef: 9}, Amount{coef: maxI, scale: MaxScale}, -1},
+		{Amount{coef: -10}, Amount{coef: minI, scale: MaxScale}, -1},
+		{Amount{coef: -9}, Amount{coef: minI, scale: MaxScale}, 1},
+		{Cents(maxI), Amount{coef: maxI, scale: 3}, 1},
+		{Cents(minI), Amount{coef: minI, scale: 3}, -1},
+		{Cents(maxI), Amount{coef: 92233720368547758}, 1},
+		{Cents(maxI), Amount{coef: 92233720368547759}, -1},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, tc.a.Cmp(tc.b), "%s cmp %s", tc.a, tc.b)
+		assert.Equal(t, -tc.want, tc.b.Cmp(tc.a), "%s cmp %s", tc.b, tc.a)
+	}
+}
+
+func TestSignIsZero(t *testing.T) {
+	cases := []struct {
+		in   string
+		sign int
+	}{{"-0.01", -1}, {"0.00", 0}, {"-0", 0}, {"1e-18", 1}, {"-9223372036854775808", -1}}
+	for _, tc := range cases {
+		a := mustParse(t, tc.in)
+		assert.Equal(t, tc.sign, a.Sign(), tc.in)
+		assert.Equal(t, tc.sign == 0, a.IsZero(), tc.in)
+	}
+}
+
+func TestArithmeticDoesNotAllocate(t *testing.T) {
+	a, b := mustParse(t, "100.5"), mustParse(t, "-0.125")
+	var sink int
+	allocs := testing.AllocsPerRun(100, func() {
+		sum, _ := a.Add(b)
+		diff, _ := a.Sub(b)
+		neg, _ := a.Neg()
+		sink += sum.Cmp(diff) + neg.Cmp(b) + Amount{coef: math.MaxInt64}.Cmp(Amount{coef: 1, scale: MaxScale})
+	})
+	assert.Zero(t, allocs)
+	_ = sink
 }
 
 func TestDecimalPlaces(t *testing.T) {
@@ -273,4 +408,70 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip of %q: %#v != %#v", s, a, b)
 		}
 	})
+}
+
+// FuzzArithmetic checks Add, Sub, Neg and Cmp against exact rational
+// arithmetic: a result is returned exactly when it fits an Amount, and
+// then it is the exact, canonical value.
+func FuzzArithmetic(f *testing.F) {
+	f.Add(int64(1005), uint8(1), int64(-525), uint8(2))
+	f.Add(int64(math.MaxInt64), uint8(0), int64(-1), uint8(0))
+	f.Add(int64(math.MinInt64), uint8(0), int64(1), uint8(0))
+	f.Add(int64(math.MinInt64), uint8(2), int64(math.MinInt64), uint8(2))
+	f.Add(int64(922337203685477581), uint8(0), int64(-5), uint8(1))
+	f.Add(int64(9223372036854775805), uint8(1), int64(5), uint8(1))
+	f.Add(int64(math.MaxInt64), uint8(0), int64(math.MaxInt64), uint8(18))
+	f.Fuzz(func(t *testing.T, c1 int64, s1 uint8, c2 int64, s2 uint8) {
+		a, b := canonical(c1, s1%(MaxScale+1)), canonical(c2, s2%(MaxScale+1))
+		ra, rb := a.rat(), b.rat()
+		check := func(op string, got Amount, err error, want *big.Rat) {
+			t.Helper()
+			fits := representable(want)
+			if err != nil || !fits {
+				if err == nil || fits || !errors.Is(err, ErrRange) {
+					t.Fatalf("%s %s %s = %s, %v; exact %s, fits %v", a, op, b, got, err, want.RatString(), fits)
+				}
+				return
+			}
+			if got.rat().Cmp(want) != 0 || got != canonical(got.coef, got.scale) {
+				t.Fatalf("%s %s %s = %#v, want %s", a, op, b, got, want.RatString())
+			}
+		}
+		sum, err := a.Add(b)
+		check("+", sum, err, new(big.Rat).Add(ra, rb))
+		diff, err := a.Sub(b)
+		check("-", diff, err, new(big.Rat).Sub(ra, rb))
+		neg, err := a.Neg()
+		check("neg", neg, err, new(big.Rat).Neg(ra))
+		if got, want := a.Cmp(b), ra.Cmp(rb); got != want {
+			t.Fatalf("%s cmp %s = %d, want %d", a, b, got, want)
+		}
+		if (a == b) != (ra.Cmp(rb) == 0) {
+			t.Fatalf("%#v == %#v disagrees with their values", a, b)
+		}
+	})
+}
+
+func (a Amount) rat() *big.Rat {
+	den := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(a.scale)), nil)
+	return new(big.Rat).SetFrac(big.NewInt(a.coef), den)
+}
+
+// representable reports whether r is coef × 10^-scale for an int64 coef
+// and a scale of at most MaxScale, the fewest digits it can be written in.
+func representable(r *big.Rat) bool {
+	n := new(big.Rat).Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(MaxScale), nil)))
+	if !n.IsInt() {
+		return false
+	}
+	coef := n.Num()
+	ten, rem := big.NewInt(10), new(big.Int)
+	for range MaxScale {
+		q, m := new(big.Int).QuoRem(coef, ten, rem)
+		if m.Sign() != 0 {
+			break
+		}
+		coef = q
+	}
+	return coef.IsInt64()
 }
