@@ -46,8 +46,24 @@ func canonical(coef int64, scale uint8) Amount {
 	return Amount{coef: coef, scale: scale}
 }
 
-// Cents returns cents/100, e.g. Cents(10050) is 100.50.
+// Cents returns cents/100, e.g. Cents(10050) is 100.50. The method
+// Amount.Cents converts back.
 func Cents(cents int64) Amount { return canonical(cents, 2) }
+
+// Cents is the integer minor-units accessor: the exact value in hundredths,
+// e.g. 100.50 is 10050 and -3 is -300, for systems that count money in
+// cents. It never rounds: an amount with more than 2 decimal places, or one
+// whose count of hundredths overflows int64, is an error wrapping ErrRange.
+func (a Amount) Cents() (int64, error) {
+	if a.scale > 2 {
+		return 0, rangeError("money: more than 2 decimal places, not a whole number of cents")
+	}
+	c, ok := mulPow10(a.coef, 2-a.scale)
+	if !ok {
+		return 0, rangeError("money: too large to count in cents")
+	}
+	return c, nil
+}
 
 // Parse reads a decimal such as "100.50", "-3", "0.0000001" or a JSON number
 // with an exponent such as "1.005e2". It never rounds: input that does not fit

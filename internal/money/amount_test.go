@@ -338,6 +338,47 @@ func TestArithmeticDoesNotAllocate(t *testing.T) {
 	_ = sink
 }
 
+func TestCentsAccessor(t *testing.T) {
+	cases := []struct {
+		in   Amount
+		want int64
+		err  string // "" if no error
+	}{
+		{Amount{}, 0, ""},
+		{mustParse(t, "100"), 10000, ""},
+		{mustParse(t, "100.5"), 10050, ""},
+		{mustParse(t, "100.50"), 10050, ""},
+		{mustParse(t, "100.25"), 10025, ""},
+		{mustParse(t, "-3"), -300, ""},
+		{mustParse(t, "-0.07"), -7, ""},
+		{mustParse(t, "100.250"), 10025, ""},
+		{mustParse(t, "92233720368547758.07"), math.MaxInt64, ""},
+		{mustParse(t, "-92233720368547758.08"), math.MinInt64, ""},
+		{mustParse(t, "92233720368547758"), 9223372036854775800, ""},
+		{mustParse(t, "0.125"), 0, "money: more than 2 decimal places, not a whole number of cents"},
+		{mustParse(t, "-0.001"), 0, "money: more than 2 decimal places, not a whole number of cents"},
+		{mustParse(t, "1e-18"), 0, "money: more than 2 decimal places, not a whole number of cents"},
+		{mustParse(t, "92233720368547758.1"), 0, "money: too large to count in cents"},
+		{mustParse(t, "-92233720368547758.1"), 0, "money: too large to count in cents"},
+		{mustParse(t, "92233720368547759"), 0, "money: too large to count in cents"},
+		{mustParse(t, "-92233720368547759"), 0, "money: too large to count in cents"},
+		{Amount{coef: math.MaxInt64}, 0, "money: too large to count in cents"},
+		{Amount{coef: math.MinInt64}, 0, "money: too large to count in cents"},
+	}
+	for _, tc := range cases {
+		got, err := tc.in.Cents()
+		if tc.err != "" {
+			assert.EqualError(t, err, tc.err, tc.in)
+			assert.ErrorIs(t, err, ErrRange, tc.in)
+			assert.Zero(t, got, tc.in)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.want, got, tc.in)
+		assert.Equal(t, tc.in, Cents(got), "Cents(%d) converts back", got)
+	}
+}
+
 func TestDecimalPlaces(t *testing.T) {
 	cases := []struct {
 		in   string
