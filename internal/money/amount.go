@@ -13,6 +13,7 @@ package money
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -330,18 +331,19 @@ func (e rangeError) Unwrap() error { return ErrRange }
 func (a Amount) MarshalJSON() ([]byte, error) { return a.appendText(nil), nil }
 
 // UnmarshalJSON accepts a JSON number or a string holding one (some partners
-// quote amounts). null leaves the amount unchanged.
+// quote amounts), with Parse's syntax. null leaves the amount unchanged and
+// is not an error: a partner answering null for an amount does not fail a
+// call; decode into *Amount to tell null from a value. Errors wrap
+// ErrSyntax or ErrRange and never repeat the input.
 func (a *Amount) UnmarshalJSON(b []byte) error {
-	s := string(b)
-	if s == "null" {
+	if string(b) == "null" {
 		return nil
 	}
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		unq, err := strconv.Unquote(s)
-		if err != nil {
+	s := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
 			return fmt.Errorf("money: %w", ErrSyntax)
 		}
-		s = unq
 	}
 	v, err := Parse(s)
 	if err != nil {

@@ -392,7 +392,33 @@ func TestDecimalPlaces(t *testing.T) {
 	}
 }
 
-func TestJSON(t *testing.T) {
+func TestJSONRoundTrip(t *testing.T) {
+	cases := []struct {
+		a    Amount
+		want string
+	}{
+		{Amount{}, "0.00"},
+		{mustParse(t, "100.5"), "100.50"},
+		{mustParse(t, "-3"), "-3.00"},
+		{mustParse(t, "0.125"), "0.125"},
+		{mustParse(t, "12345678901234567.89"), "12345678901234567.89"}, // float64 would round it
+		{Cents(math.MaxInt64), "92233720368547758.07"},
+		{Cents(math.MinInt64), "-92233720368547758.08"},
+		{Amount{coef: math.MaxInt64}, "9223372036854775807.00"},
+		{Amount{coef: math.MinInt64, scale: MaxScale}, "-9.223372036854775808"},
+		{mustParse(t, "1e-18"), "0.000000000000000001"},
+	}
+	for _, tc := range cases {
+		out, err := json.Marshal(tc.a)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, string(out))
+		assert.True(t, json.Valid(out), "%s is valid JSON", out)
+
+		var back Amount
+		require.NoError(t, json.Unmarshal(out, &back))
+		assert.Equal(t, tc.a, back)
+	}
+
 	type body struct {
 		Amount Amount  `json:"amount"`
 		Fee    Amount  `json:"fee"`
@@ -400,18 +426,88 @@ func TestJSON(t *testing.T) {
 	}
 	out, err := json.Marshal(body{Amount: mustParse(t, "100.5")})
 	require.NoError(t, err)
-	assert.Equal(t, `{"amount":100.50,"fee":0.00}`, string(out))
+	assert.Equal(t, `{"amount":100.50,"fee":0.00}`, string(out), "a JSON number with the exact digits")
+}
 
-	var in body
-	require.NoError(t, json.Unmarshal([]byte(`{"amount":"100.50","fee":0.1,"opt":null}`), &in))
-	assert.Equal(t, "100.50", in.Amount.String())
-	assert.Equal(t, "0.10", in.Fee.String())
-	assert.Nil(t, in.Opt)
+func TestUnmarshalJSON(t *testing.T) {
+	cases := []struct {
+		in   string
+		want Amount
+	}{
+		{`100.50`, Cents(10050)},
+		{`-0.05`, Cents(-5)},
+		{`0`, Amount{}},
+		{`1.005e2`, Cents(10050)},
+		{`12345678901234567.89`, Amount{coef: 1234567890123456789, scale: 2}},
+		{`"100.50"`, Cents(10050)},
+		{`"-7"`, Cents(-700)},
+		{`"1.005E2"`, Cents(10050)},
+		{`"\u0031\u0030.5"`, Cents(1050)},
+		{`"92233720368547758.07"`, Cents(math.MaxInt64)},
+	}
+	for _, tc := range cases {
+		var a Amount
+		require.NoError(t, json.Unmarshal([]byte(tc.in), &a), tc.in)
+		assert.Equal(t, tc.want, a, tc.in)
+	}
+}
 
-	err = json.Unmarshal([]byte(`{"amount":"ten"}`), &in)
-	assert.True(t, errors.Is(err, ErrSyntax), "got %v", err)
-	err = json.Unmarshal([]byte(`{"amount":true}`), &in)
-	assert.Error(t, err)
+func TestUnmarshalJSONNull(t *testing.T) {
+	type body struct {
+		Amount Amount  `json:"amount"`
+		Opt    *Amount `json:"opt"`
+	}
+	in := body{Amount: Cents(1234)}
+	err := json.Unmarshal([]byte(`{"amount":null,"opt":null}`), &in)
+	assert.NoError(t, err, "null is not an error")
+	assert.Equal(t, Cents(1234), in.Amount, "null leaves the value unchanged")
+	assert.Nil(t, in.Opt, "*Amount tells null from a value")
+
+	a := Cents(5)
+	assert.NoError(t, a.UnmarshalJSON([]byte("null")))
+	assert.Equal(t, Cents(5), a)
+}
+
+func TestUnmarshalJSONRejects(t *testing.T) {
+	cases := []struct {
+		in   string
+		want error
+	}{
+		{`"ten"`, ErrSyntax},
+		{`"12x34secret"`, ErrSyntax},
+		{`"1,00"`, ErrSyntax},
+		{`""`, ErrSyntax},
+		{`" 1"`, ErrSyntax},
+		{`"null"`, ErrSyntax},
+		{`true`, ErrSyntax},
+		{`{"secret":1}`, ErrSyntax},
+		{`["secret"]`, ErrSyntax},
+		{`"92233720368547758.08"`, ErrRange},
+		{`1e-19`, ErrRange},
+		{`123456789012345678901234567890`, ErrRange},
+	}
+	for _, tc := range cases {
+		a := Cents(42)
+		err := json.Unmarshal([]byte(`{"amount":`+tc.in+`}`), &struct {
+			Amount *Amount `json:"amount"`
+		}{&a})
+		assert.ErrorIs(t, err, tc.want, tc.in)
+		assert.Equal(t, Cents(42), a, "%s: a refused value changes nothing", tc.in)
+		if err != nil {
+			assert.NotContains(t, err.Error(), "secret", tc.in)
+			if in := strings.Trim(tc.in, `"`); len(in) >= 3 {
+				assert.NotContains(t, err.Error(), in, tc.in)
+			}
+		}
+
+		err = a.UnmarshalJSON([]byte(tc.in))
+		assert.ErrorIs(t, err, tc.want, tc.in)
+	}
+	// A string the JSON decoder has not checked.
+	assert.ErrorIs(t, new(Amount).UnmarshalJSON([]byte(`"12\x34secret"`)), ErrSyntax)
+	assert.ErrorIs(t, new(Amount).UnmarshalJSON([]byte(`"\x31"`)), ErrSyntax, "JSON escapes, not Go's")
+	assert.ErrorIs(t, new(Amount).UnmarshalJSON([]byte(`"12`)), ErrSyntax)
+	assert.ErrorIs(t, new(Amount).UnmarshalJSON(nil), ErrSyntax)
 }
 
 func TestText(t *testing.T) {
