@@ -1,14 +1,29 @@
 // Package money holds the exact decimal type every partner package uses for money.
 //
-// An Amount never passes through float64. It is held in a canonical form:
-// trailing zeros after the decimal point are dropped whenever an Amount is
+// An Amount is coef × 10^-scale with an int64 coefficient and at most
+// MaxScale digits after the point; it never passes through float64, and
+// nothing in this package rounds. Input or results an Amount cannot hold
+// exactly are errors wrapping ErrSyntax or ErrRange, and no error repeats
+// the text it refused.
+//
+// # Canonical form
+//
+// Trailing zeros after the decimal point are dropped whenever an Amount is
 // made (by Parse, Cents, arithmetic or decoding), so 10.5, 10.50 and 10.500
-// are the same Amount and == compares values. The zero value is 0.
+// are the same Amount: == compares values, and an Amount can be a map key.
+// The zero value is 0 and equals Parse("0.00"). DecimalPlaces says how many
+// digits after the point the value needs.
+//
+// # Text, JSON and SQL
 //
 // String shows at least two decimal places, as money is written, and more
-// only when the value needs them: "100.00", "100.50", "0.125". Amounts are
-// sent as JSON numbers with exactly those digits (100.50, never 100.5 or
-// 100.49999999999999), so they reach the partner as exact decimals.
+// only when the value needs them: "100.00", "100.50", "0.125", "-3.00".
+// Amounts are sent as JSON numbers with exactly those digits (100.50, never
+// 100.5 or 100.49999999999999), so they reach the partner as exact
+// decimals. Decoding accepts a JSON number or a string holding one; null
+// leaves an Amount unchanged. MarshalText and the database/sql Value use
+// the same text, and Scan reads decimals from text columns or DECIMAL and
+// NUMERIC ones, but never from float64.
 package money
 
 import (
@@ -25,17 +40,25 @@ import (
 // MaxScale is the largest number of digits an Amount keeps after the decimal point.
 const MaxScale = 18
 
-// Amount is an exact decimal amount: coef × 10^-scale, always canonical
-// (see the package documentation), so == compares values. The zero value is 0.
+// Amount is an exact decimal amount of money: coef × 10^-scale, always in
+// canonical form (see the package documentation), so == compares values.
+// The zero value is 0.
 type Amount struct {
 	coef  int64
 	scale uint8 // 0..MaxScale; if scale > 0, coef%10 != 0
 }
 
-// Errors returned by Parse; test with errors.Is.
 var (
+	// ErrSyntax is wrapped by the errors for text that is not a decimal
+	// number (Parse, decoding, Scan); test with errors.Is.
 	ErrSyntax = errors.New("not a decimal number")
-	ErrRange  = errors.New("too many digits for an exact amount")
+
+	// ErrRange is wrapped by the errors for values an Amount cannot hold
+	// exactly: too many digits or more than MaxScale decimals (Parse,
+	// decoding, Scan), a sum, difference or negation out of range, and an
+	// Amount.Cents that is not a whole int64 number of cents; test with
+	// errors.Is.
+	ErrRange = errors.New("too many digits for an exact amount")
 )
 
 // canonical returns coef × 10^-scale with trailing fractional zeros dropped.
@@ -72,13 +95,18 @@ func (a Amount) Cents() (int64, error) {
 // the input.
 func Parse(s string) (Amount, error) {
 	a, err := parse(s)
-	if err != nil {
-		// The input is never quoted: it may be a partner's text or a
-		// caller's record, and errors end up in logs.
-		return Amount{}, fmt.Errorf("money: %w", err)
+	switch {
+	case err == nil:
+		return a, nil
+	case err == errDecimals:
+		return Amount{}, err
 	}
-	return a, nil
+	// The input is never quoted: it may be a partner's text or a
+	// caller's record, and errors end up in logs.
+	return Amount{}, fmt.Errorf("money: %w", err)
 }
+
+var errDecimals = rangeError(fmt.Sprintf("money: more than %d digits after the decimal point", MaxScale))
 
 func parse(s string) (Amount, error) {
 	if s == "" {
@@ -112,7 +140,10 @@ func parse(s string) (Amount, error) {
 	trimmed := strings.TrimRight(digits, "0")
 	scale := len(fracPart) - exp - (len(digits) - len(trimmed))
 	digits = trimmed
-	if scale > MaxScale || len(digits)-scale > 19 {
+	if scale > MaxScale {
+		return Amount{}, errDecimals
+	}
+	if len(digits)-scale > 19 {
 		return Amount{}, ErrRange
 	}
 	if neg {
@@ -356,7 +387,7 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 // MarshalText encodes the amount as String's text (used by form and query encoders).
 func (a Amount) MarshalText() ([]byte, error) { return a.appendText(nil), nil }
 
-// UnmarshalText parses a decimal string.
+// UnmarshalText reads a decimal as Parse does; on error the amount is unchanged.
 func (a *Amount) UnmarshalText(b []byte) error {
 	v, err := Parse(string(b))
 	if err != nil {

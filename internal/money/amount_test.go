@@ -180,8 +180,17 @@ func TestErrorsNeverRepeatTheInput(t *testing.T) {
 		assert.NotContains(t, err.Error(), "secret")
 		assert.NotContains(t, err.Error(), in[:4], "not even a prefix")
 	}
-	_, err := Parse("12x34secret")
-	assert.EqualError(t, err, "money: not a decimal number")
+	cases := []struct{ in, want string }{
+		{"12x34secret", "money: not a decimal number"},
+		{"", "money: not a decimal number"},
+		{"9223372036854775808", "money: too many digits for an exact amount"},
+		{"1e99999", "money: too many digits for an exact amount"},
+		{"0.0000000000000000001", "money: more than 18 digits after the decimal point"},
+	}
+	for _, tc := range cases {
+		_, err := Parse(tc.in)
+		assert.EqualError(t, err, tc.want, tc.in)
+	}
 }
 
 func TestAddSub(t *testing.T) {

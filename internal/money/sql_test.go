@@ -75,7 +75,8 @@ func TestScanRefuses(t *testing.T) {
 		{"12x34secret", "money: not a decimal number", ErrSyntax},
 		{[]byte("12x34secret"), "money: not a decimal number", ErrSyntax},
 		{"", "money: not a decimal number", ErrSyntax},
-		{"1e-19", "money: too many digits for an exact amount", ErrRange},
+		{"1e-19", "money: more than 18 digits after the decimal point", ErrRange},
+		{[]byte("1e19"), "money: too many digits for an exact amount", ErrRange},
 	}
 	for _, tc := range cases {
 		a := Cents(7)
