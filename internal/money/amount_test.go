@@ -535,16 +535,38 @@ func mustParse(t *testing.T, s string) Amount {
 	return a
 }
 
-// FuzzParse checks that Parse never panics and that whatever it accepts
-// formats back to a string that parses to the same Amount.
+// FuzzParse checks that Parse never panics; that whatever it accepts is
+// canonical, has the exact value of the input, and formats (String, JSON)
+// back to text that parses to an equal Amount; and that what it refuses
+// gets one of its fixed messages, never an echo of the input.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"100.50", "-0.05", "1.005e2", "9223372036854775807", "0e-30", ".5", "1e-18"} {
+	for _, s := range []string{
+		"100.50", "-0.05", "1.005e2", "9223372036854775807", "-9223372036854775808",
+		"92233720368547758.07", "0e-30", ".5", "1e-18", "1e-19", "+7.25", "1E+2",
+		"12x34secret", "1e99999", "5.", "-", "000.000", "1000e-21",
+	} {
 		f.Add(s)
+	}
+	messages := map[string]bool{
+		"money: not a decimal number":                        true,
+		"money: too many digits for an exact amount":         true,
+		"money: more than 18 digits after the decimal point": true,
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		a, err := Parse(s)
 		if err != nil {
+			if !messages[err.Error()] || !(errors.Is(err, ErrSyntax) || errors.Is(err, ErrRange)) {
+				t.Fatalf("Parse(%q): unexpected error %q", s, err)
+			}
 			return
+		}
+		if a != canonical(a.coef, a.scale) || a.scale > MaxScale {
+			t.Fatalf("Parse(%q) = %#v, not canonical", s, a)
+		}
+		if _, exp, _ := strings.Cut(strings.ToLower(s), "e"); len(exp) <= 4 {
+			if want, ok := new(big.Rat).SetString(s); ok && want.Cmp(a.rat()) != 0 {
+				t.Fatalf("Parse(%q) = %s, want %s", s, a, want.RatString())
+			}
 		}
 		b, err := Parse(a.String())
 		if err != nil {
@@ -552,6 +574,17 @@ func FuzzParse(f *testing.F) {
 		}
 		if a != b {
 			t.Fatalf("round trip of %q: %#v != %#v", s, a, b)
+		}
+		if a.DecimalPlaces() > 2 && len(a.String()) != len(strings.TrimRight(a.String(), "0")) {
+			t.Fatalf("%#v shows trailing zeros beyond two places: %s", a, a)
+		}
+		out, err := json.Marshal(a)
+		if err != nil || !json.Valid(out) {
+			t.Fatalf("json.Marshal(%#v) = %s, %v", a, out, err)
+		}
+		var c Amount
+		if err := json.Unmarshal(out, &c); err != nil || c != a {
+			t.Fatalf("JSON round trip of %#v: %#v, %v", a, c, err)
 		}
 	})
 }
