@@ -29,7 +29,7 @@ func TestCanonicalEquality(t *testing.T) {
 		{"zero value and 0e-30", Amount{}, mustParse(t, "0e-30")},
 		{"zero value and Cents(0)", Amount{}, Cents(0)},
 		{"negative", mustParse(t, "-3"), Cents(-300)},
-		{"18 decimals with trailing zeros", mustParse(t, "1"), mustParse(t, "1.0000000000000000000000")},
+		{"more than 18 zero decimals", mustParse(t, "1"), mustParse(t, "1.0000000000000000000000")},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -149,6 +149,10 @@ func TestParseRejects(t *testing.T) {
 		{"1e5x", ErrSyntax},
 		{"1e 5", ErrSyntax},
 		{"1e99999", ErrRange},
+		{"1e255", ErrRange},
+		{"1e256", ErrRange},                   // 256 zeros are not 0 zeros
+		{"1e18446744073709551616", ErrRange},  // 2^64 is not 0
+		{"1e-18446744073709551617", ErrRange}, // nor 2^64+1 one
 		{"1e-99999", ErrRange},
 		{"-1e+99999999999999999999999999", ErrRange},
 		{"1e-99999999999999999999999999", ErrRange},
@@ -166,9 +170,16 @@ func TestParseRejects(t *testing.T) {
 		{"1e-19", ErrRange},
 		{"9.2233720368547758071", ErrRange},
 	}
+	cases = append(cases, []struct {
+		in   string
+		want error
+	}{
+		{"1" + strings.Repeat("0", 255) + "e1", ErrRange}, // 10^256: 256 zeros are not 0
+		{"1" + strings.Repeat("0", 400), ErrRange},
+	}...)
 	for _, tc := range cases {
 		_, err := Parse(tc.in)
-		assert.ErrorIs(t, err, tc.want, "%q", tc.in)
+		assert.ErrorIs(t, err, tc.want, "%.30q", tc.in)
 	}
 }
 
