@@ -69,3 +69,5 @@
 //		holdForReconciliation(invoice, err) // never resend blindly
 //	}
 package datapump
+
+//go:generate go run ./internal/gen/surface

@@ -2,77 +2,79 @@ package accela
 
 import (
 	"context"
-	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/civicpay/datapump/internal/transport"
 )
 
-// InitializePayment starts a payment transaction for records:
-// POST /v4/payments/initialize. CommitPayment takes the transaction id it
+// traceHeader carries Accela's id for a call, for Accela support.
+const traceHeader = "X-Accela-Traceid"
+
+// InitializePayment opens a payment transaction for records: POST
+// /v4/payments/initialize. CommitPayment takes the TransactionID it
 // returns. An initialized transaction that is never committed charges
-// nothing, so an unknown outcome here is resolved by initializing again.
+// nothing, so the SDK retries this call like a read, and an unknown
+// outcome is settled by initializing again.
 func (c *Client) InitializePayment(ctx context.Context, req *InitializePaymentRequest) (*InitializePaymentResult, error) {
 	const op = "InitializePayment"
-	if err := req.validate(op); err != nil {
+	if err := req.check(op); err != nil {
 		return nil, err
 	}
-	entityType := req.EntityType
-	if entityType == "" {
-		entityType = "record"
-	}
-	body := map[string]any{"entityIds": req.EntityIDs, "entityType": entityType}
-	if req.MerchantAccountID != "" {
-		body["merchantAccountId"] = req.MerchantAccountID
-	}
-	if req.PaymentMethod != "" {
-		body["paymentMethod"] = req.PaymentMethod
-	}
-	var out InitializePaymentResult
+	var out initializeAnswer
 	resp, err := c.call(ctx, &transport.Request{
-		Op:        op,
-		Kind:      transport.Write,
-		Method:    http.MethodPost,
-		Path:      "/v4/payments/initialize",
-		Query:     query(req.Fields, req.Lang, ""),
-		JSON:      body,
+		Op:     op,
+		Effect: transport.RepeatableWrite,
+		Method: http.MethodPost,
+		Path:   "/v4/payments/initialize",
+		Query:  query(req.Fields, req.Lang, ""),
+		JSON: initializeBody{
+			EntityIDs:         req.EntityIDs,
+			EntityType:        "record",
+			MerchantAccountID: req.MerchantAccountID,
+			PaymentMethod:     req.PaymentMethod,
+		},
 		Reconcile: "an initialized transaction that is never committed charges nothing: initialize again",
 	}, &out)
 	if err != nil {
 		return nil, err
 	}
-	out.TraceID = resp.Header.Get("X-Accela-Traceid")
-	return &out, nil
+	return &InitializePaymentResult{TransactionID: out.Result[0].TransactionID, TraceID: resp.Header.Get(traceHeader)}, nil
 }
 
 // CommitPayment commits a citizen's payment to an initialized transaction:
-// PUT /v4/payments/{TransactionID}. Accela must have "Payment Enabled" the
-// app, or it answers 403.
+// PUT /v4/payments/{TransactionID}. The agency must have enabled "Payment
+// Enabled" for the app, or Accela answers 403.
 //
 // A nil error means Accela applied the payment; if an agency script failed
 // afterwards (code "emse_error") the payment still stands and
-// CommitPaymentResult.ScriptFailed reports it.
+// CommitPaymentResult.ScriptFailed reports it. Accela refusing the commit
+// because the transaction is already committed is ErrAlreadyApplied: the
+// earlier commit stands, so never commit the payment again through a new
+// transaction.
 //
 // A commit is never resent automatically once it may have reached Accela.
-// If the connection fails or times out after the request was written, or
-// Accela answers 5xx (a failing "before" script cancels the commit, a broken
-// connection may not), the error matches ErrOutcomeUnknown: call
-// ListRecordPayments for the transaction's records and look for its
-// TransactionID before committing again. A 401 (expired token) renews the
-// token and resends once, as the 401 proves the commit was not applied.
+// If the connection fails or times out after the request was written,
+// Accela answers 5xx (a failing "before" script cancels the commit, a
+// broken connection may not), or its answer lists no payment, the error is
+// ErrOutcomeUnknown: call ListRecordPayments for the transaction's records
+// and look for its TransactionID before doing anything else. A 401
+// (expired token) renews the token and resends once, as the 401 proves the
+// commit was not applied.
 func (c *Client) CommitPayment(ctx context.Context, req *CommitPaymentRequest) (*CommitPaymentResult, error) {
 	const op = "CommitPayment"
-	if err := req.validate(op); err != nil {
+	if err := req.check(op); err != nil {
 		return nil, err
 	}
-	var out CommitPaymentResult
+	var out commitAnswer
 	resp, err := c.call(ctx, &transport.Request{
-		Op:     op,
-		Kind:   transport.Write,
-		Method: http.MethodPut,
-		Path:   "/v4/payments/" + transport.Segment(req.TransactionID),
-		Query:  query(req.Fields, req.Lang, ""),
+		Op:       op,
+		Effect:   transport.Write,
+		Method:   http.MethodPut,
+		Path:     "/v4/payments/{TransactionID}",
+		PathArgs: []string{string(req.TransactionID)},
+		Query:    query(req.Fields, req.Lang, ""),
 		JSON: commitBody{
 			Amount:                     req.Amount,
 			Comments:                   req.Comments,
@@ -83,102 +85,80 @@ func (c *Client) CommitPayment(ctx context.Context, req *CommitPaymentRequest) (
 			PaymentMethod:              req.PaymentMethod,
 			PaymentSystemTransactionID: req.PaymentSystemTransactionID,
 		},
-		Reconcile: fmt.Sprintf("call ListRecordPayments for the transaction's records and look for transactionId %s before committing again", req.TransactionID),
+		Reconcile: "call ListRecordPayments for the transaction's records and look for transactionId " + string(req.TransactionID),
 	}, &out)
 	if err != nil {
 		return nil, err
 	}
-	if out.TraceID == "" {
-		out.TraceID = resp.Header.Get("X-Accela-Traceid")
+	res := &CommitPaymentResult{
+		Payments: out.Result.CompletePayments, Message: out.Result.Message,
+		ScriptCode: out.Code, ScriptMessage: out.Message, TraceID: out.TraceID,
 	}
-	if err := bodyStatus(resp, out.Status, out.Code, out.Message, out.TraceID); err != nil {
-		return &out, err
+	if res.TraceID == "" {
+		res.TraceID = resp.Header.Get(traceHeader)
 	}
-	return &out, nil
+	return res, bodyStatus(resp, out.Status, out.Code, out.Message, res.TraceID)
 }
 
 // VoidPayment voids a payment: PUT /v4/payments/{PaymentID}/void. Accela
-// answering isSuccess:false is ErrNotApplied, with the result returned. An
-// unknown outcome is reconciled with ListRecordPayments.
+// documents it for agency apps, while CommitPayment is for citizen apps:
+// one app's token may not be allowed both, so a separate Client with an
+// agency app's credentials may be needed for voids.
+//
+// Accela answering isSuccess:false is ErrNotApplied, with the result
+// returned; refusing because the payment is already voided is
+// ErrAlreadyApplied. An unknown outcome is settled with ListRecordPayments.
 func (c *Client) VoidPayment(ctx context.Context, req *VoidPaymentRequest) (*VoidPaymentResult, error) {
 	const op = "VoidPayment"
-	if err := req.validate(op); err != nil {
+	if err := req.check(op); err != nil {
 		return nil, err
 	}
-	var out VoidPaymentResult
+	var out voidAnswer
 	resp, err := c.call(ctx, &transport.Request{
 		Op:        op,
-		Kind:      transport.Write,
+		Effect:    transport.Write,
 		Method:    http.MethodPut,
-		Path:      "/v4/payments/" + transport.Segment(req.PaymentID) + "/void",
+		Path:      "/v4/payments/{PaymentID}/void",
+		PathArgs:  []string{string(req.PaymentID)},
 		Query:     query(nil, req.Lang, ""),
 		JSON:      voidBody{Comments: req.Comments, Reason: req.Reason},
-		Reconcile: "call ListRecordPayments for the payment's record to see whether it was voided before voiding again",
+		Reconcile: "call ListRecordPayments for the payment's record to see whether it was voided",
 	}, &out)
 	if err != nil {
 		return nil, err
 	}
-	out.TraceID = resp.Header.Get("X-Accela-Traceid")
-	if err := bodyStatus(resp, out.Status, out.Result.Code, out.Result.Message, out.TraceID); err != nil {
-		return &out, err
+	res := &VoidPaymentResult{PaymentID: out.Result.ID, Message: out.Result.Message, Code: out.Result.Code, TraceID: resp.Header.Get(traceHeader)}
+	if err := bodyStatus(resp, out.Status, out.Result.Code, out.Result.Message, res.TraceID); err != nil {
+		return res, err
 	}
 	if ok := out.Result.IsSuccess; ok != nil && !*ok {
 		msg := out.Result.Message
 		if msg == "" {
 			msg = "Accela answered isSuccess:false: the payment was not voided"
 		}
-		return &out, resp.Fail(transport.NotApplied, out.Result.Code, msg)
+		return res, resp.Refused(out.Result.Code, msg)
 	}
-	return &out, nil
-}
-
-// ListRecordPayments lists a record's payments: GET
-// /v4/records/{RecordID}/payments (scope records). It is how a caller finds
-// out whether a commit whose outcome is unknown was applied.
-func (c *Client) ListRecordPayments(ctx context.Context, req *ListRecordPaymentsRequest) (*ListRecordPaymentsResult, error) {
-	const op = "ListRecordPayments"
-	if err := req.validate(op); err != nil {
-		return nil, err
-	}
-	var out ListRecordPaymentsResult
-	resp, err := c.call(ctx, &transport.Request{
-		Op:     op,
-		Kind:   transport.Read,
-		Method: http.MethodGet,
-		Path:   "/v4/records/" + transport.Segment(req.RecordID) + "/payments",
-		Query:  query(req.Fields, req.Lang, req.PaymentStatus),
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.TraceID = resp.Header.Get("X-Accela-Traceid")
-	return &out, nil
-}
-
-// call sends r with the current access token, renewing it once on a 401.
-func (c *Client) call(ctx context.Context, r *transport.Request, out any) (*transport.Response, error) {
-	var resp *transport.Response
-	err := c.session.Do(ctx, r.Op, func(ctx context.Context, cred credential) error {
-		r.Header = c.apiHeaders(cred.access)
-		var err error
-		resp, err = c.http.Do(ctx, r, out)
-		return err
-	})
-	return resp, err
+	return res, nil
 }
 
 // bodyStatus reads the status Accela repeats inside a 2xx body. A 4xx there
-// is a refusal and a 5xx an unknown outcome, as if it were the HTTP status;
-// anything else, including a 200 carrying script messages, is success.
+// is a refusal (or, for "already" refusals, AlreadyApplied) and a 5xx an
+// unknown outcome, as if it were the HTTP status; anything else, including
+// a 200 carrying script messages, is success.
 func bodyStatus(resp *transport.Response, status int, code, message, traceID string) error {
 	if status < 400 {
 		return nil
 	}
-	o := transport.NotApplied
-	if status >= 500 {
-		o = transport.OutcomeUnknown
+	text := strings.TrimSpace(message + " (status " + strconv.Itoa(status) + " in the response body)")
+	var e *transport.Error
+	switch {
+	case status >= 500:
+		e = resp.Unknown(code, text)
+	case alreadyDone(code, message):
+		e = resp.AlreadyApplied(code, text)
+	default:
+		e = resp.Refused(code, text)
 	}
-	e := resp.Fail(o, code, strings.TrimSpace(fmt.Sprintf("%s (status %d in the response body)", message, status)))
 	if e.TraceID == "" {
 		e.TraceID = traceID
 	}

@@ -3,9 +3,9 @@ package accela
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"strconv"
-	"strings"
+	"errors"
+
+	"github.com/civicpay/datapump/internal/wire"
 )
 
 // PaymentMethod is how the citizen paid, as Commit Payment accepts it.
@@ -17,28 +17,18 @@ const (
 	Check      PaymentMethod = "Check"
 )
 
-// ID is an identifier Accela sends sometimes as a JSON string and sometimes
-// as a number (paymentId, receiptId, transactionId). It keeps the exact text.
+// ID is an identifier Accela sends sometimes as a JSON string and
+// sometimes as a number (transactionId, paymentId, receiptId). It keeps
+// the exact text, so an id one call returns goes into the next as is.
 type ID string
 
 // UnmarshalJSON accepts a JSON string, an integer, or null.
 func (id *ID) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case string(b) == "null":
-		return nil
-	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*id = ID(s)
-		return nil
+	s, err := wire.IDText(b)
+	if err != nil {
+		return errors.New("accela: " + err.Error())
 	}
-	if _, err := strconv.ParseInt(string(b), 10, 64); err != nil {
-		return fmt.Errorf("accela: id %.40q is neither a string nor an integer", b)
-	}
-	*id = ID(b)
+	*id = ID(s)
 	return nil
 }
 
@@ -67,36 +57,30 @@ func (r *RecordID) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, (*plain)(r))
 }
 
-// InitializePaymentRequest starts a payment transaction for records.
+// InitializePaymentRequest opens a payment transaction for records.
 type InitializePaymentRequest struct {
-	// EntityIDs are the records being paid for. Required.
-	EntityIDs []string
-	// EntityType is "record", the only type Accela accepts; empty means "record".
-	EntityType        string
+	// EntityIDs are the records being paid for (entityType "record").
+	// Required.
+	EntityIDs         []string
 	MerchantAccountID string
 	PaymentMethod     PaymentMethod // optional
 	Fields            []string      // first-level response fields to return; empty: all
 	Lang              string        // e.g. "en_US"; empty: Accela's default
 }
 
-// InitializePaymentResult holds the transaction ids Commit Payment takes.
+// InitializePaymentResult is the transaction CommitPayment takes.
 type InitializePaymentResult struct {
-	Status int                  `json:"status"`
-	Result []PaymentTransaction `json:"result"`
+	// TransactionID is the transaction Accela opened for the records.
+	TransactionID ID
 	// TraceID is Accela's x-accela-traceid for the call.
-	TraceID string `json:"-"`
-}
-
-// PaymentTransaction is one initialized transaction.
-type PaymentTransaction struct {
-	TransactionID ID `json:"transactionId"`
+	TraceID string
 }
 
 // CommitPaymentRequest commits a citizen's payment to an initialized
 // transaction. Amounts are exact and reach Accela as JSON numbers.
 type CommitPaymentRequest struct {
 	// TransactionID is the id InitializePayment returned. Required.
-	TransactionID string
+	TransactionID ID
 	// Amount is the payment amount, greater than zero, at most 2 decimals.
 	Amount Amount
 	// ConvenienceFee is the fee charged, zero or more (zero if none).
@@ -121,7 +105,7 @@ type CreditCardInfo struct {
 	BusinessName   string          `json:"businessName,omitempty"`
 	// CardNumberLastDigits is at most the last 4 digits, optionally masked
 	// ("4219" or "*4219"). A full card number is refused before sending.
-	CardNumberLastDigits string `json:"cardNumberLastDigits,omitempty"`
+	CardNumberLastDigits string `json:"cardNumberLastDigits,omitempty" datapump:"public"`
 	// CardType is e.g. "VISA". Required when CreditCard is given.
 	CardType   string `json:"cardType"`
 	HolderName string `json:"holderName,omitempty"`
@@ -139,71 +123,26 @@ type BillingAddress struct {
 	State        string `json:"state,omitempty"`
 }
 
-// commitBody is paymentCommitModel on the wire.
-type commitBody struct {
-	Amount                     Amount          `json:"amount"`
-	Comments                   string          `json:"comments,omitempty"`
-	ConvenienceFee             Amount          `json:"convenienceFee"`
-	CreditCard                 *CreditCardInfo `json:"creditCard,omitempty"`
-	MerchantAccountID          string          `json:"merchantAccountId,omitempty"`
-	PayeePhone                 string          `json:"payeePhone,omitempty"`
-	PaymentMethod              PaymentMethod   `json:"paymentMethod"`
-	PaymentSystemTransactionID string          `json:"paymentSystemTransactionId"`
-}
-
 // CommitPaymentResult is Accela's answer to a commit that was applied.
 type CommitPaymentResult struct {
-	Status int          `json:"status"`
-	Result CommitResult `json:"result"`
-	// Code and Message carry what an agency script (EMSE) reported after the
-	// payment was applied; Code "emse_error" means the script failed although
-	// the payment stands. See ScriptFailed.
-	Code    string          `json:"code,omitempty"`
-	Message string          `json:"message,omitempty"`
-	More    json.RawMessage `json:"more,omitempty"`
+	// Payments are the payments the commit applied, one per record.
+	Payments []CompletePayment
+	// Message is Accela's result.message, if any.
+	Message string
+	// ScriptCode and ScriptMessage carry what an agency script (EMSE)
+	// reported after the payment was applied; ScriptCode "emse_error" means
+	// the script failed although the payment stands. See ScriptFailed.
+	ScriptCode    string
+	ScriptMessage string
 	// TraceID is Accela's id for the call (body traceId, else the
 	// x-accela-traceid header), for Accela support.
-	TraceID string `json:"traceId,omitempty"`
+	TraceID string
 }
 
 // ScriptFailed reports whether an agency script failed after the payment
-// was applied (code "emse_error"). The payment stands; Message says what the
-// script reported, and the agency should be told.
-func (r *CommitPaymentResult) ScriptFailed() bool { return r.Code == "emse_error" }
-
-// CommitResult is the result block of a commit.
-type CommitResult struct {
-	Message          string           `json:"message,omitempty"`
-	CompletePayments CompletePayments `json:"completePayments"`
-}
-
-// CompletePayments is the list of payments a commit created. Accela's
-// specification declares one object and its sample shows an array; both
-// decode to a list.
-type CompletePayments []CompletePayment
-
-// UnmarshalJSON accepts an array, a single object, or null.
-func (c *CompletePayments) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case string(b) == "null":
-		*c = nil
-		return nil
-	case len(b) > 0 && b[0] == '{':
-		var one CompletePayment
-		if err := json.Unmarshal(b, &one); err != nil {
-			return err
-		}
-		*c = CompletePayments{one}
-		return nil
-	}
-	var many []CompletePayment
-	if err := json.Unmarshal(b, &many); err != nil {
-		return err
-	}
-	*c = many
-	return nil
-}
+// was applied (code "emse_error"). The payment stands; ScriptMessage says
+// what the script reported, and the agency should be told.
+func (r *CommitPaymentResult) ScriptFailed() bool { return r.ScriptCode == "emse_error" }
 
 // CompletePayment is one payment a commit applied to a record.
 type CompletePayment struct {
@@ -218,7 +157,7 @@ type CompletePayment struct {
 // VoidPaymentRequest voids a payment.
 type VoidPaymentRequest struct {
 	// PaymentID is the payment to void (CompletePayment.PaymentID). Required.
-	PaymentID string
+	PaymentID ID
 	Comments  string
 	Reason    *VoidReason
 	Lang      string
@@ -230,24 +169,12 @@ type VoidReason struct {
 	Value string `json:"value,omitempty"`
 }
 
-type voidBody struct {
-	Comments string      `json:"comments,omitempty"`
-	Reason   *VoidReason `json:"reason,omitempty"`
-}
-
 // VoidPaymentResult is Accela's answer to a void.
 type VoidPaymentResult struct {
-	Status  int         `json:"status"`
-	Result  ResultModel `json:"result"`
-	TraceID string      `json:"-"`
-}
-
-// ResultModel is Accela's generic per-item result.
-type ResultModel struct {
-	Code      string `json:"code,omitempty"`
-	ID        ID     `json:"id,omitempty"`
-	IsSuccess *bool  `json:"isSuccess,omitempty"`
-	Message   string `json:"message,omitempty"`
+	PaymentID ID     // the payment voided, as Accela's result names it
+	Code      string // Accela's result code, if any
+	Message   string // Accela's result message, if any
+	TraceID   string // Accela's x-accela-traceid for the call
 }
 
 // ListRecordPaymentsRequest asks for a record's payments.
@@ -263,9 +190,8 @@ type ListRecordPaymentsRequest struct {
 
 // ListRecordPaymentsResult lists a record's payments.
 type ListRecordPaymentsResult struct {
-	Status  int       `json:"status"`
-	Result  []Payment `json:"result"`
-	TraceID string    `json:"-"`
+	Payments []Payment
+	TraceID  string // Accela's x-accela-traceid for the call
 }
 
 // Payment is a payment recorded against a record.
@@ -285,20 +211,4 @@ type Payment struct {
 	// TransactionID is the transaction the payment was committed to: the id
 	// CommitPayment took.
 	TransactionID ID `json:"transactionId,omitempty"`
-}
-
-// apiQuery is the fields/lang query most operations take.
-type apiQuery struct {
-	Fields        string `url:"fields,omitempty"`
-	Lang          string `url:"lang,omitempty"`
-	PaymentStatus string `url:"paymentStatus,omitempty"`
-}
-
-// query returns the query to send, or nil when there is none (sparing the
-// encoder's reflection on every call).
-func query(fields []string, lang, paymentStatus string) any {
-	if len(fields) == 0 && lang == "" && paymentStatus == "" {
-		return nil
-	}
-	return apiQuery{Fields: strings.Join(fields, ","), Lang: lang, PaymentStatus: paymentStatus}
 }

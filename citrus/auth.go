@@ -5,9 +5,18 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/civicpay/datapump/internal/session"
+	"github.com/civicpay/datapump/internal/tokencache"
 	"github.com/civicpay/datapump/internal/transport"
 )
+
+const opAuthenticate = "Authenticate"
+
+// session is what the session cache holds: IPS' answer, and the cookies
+// every post sends, rendered once per login.
+type session struct {
+	auth    AuthResult
+	cookies *transport.Cookies
+}
 
 // Authenticate logs in to IPS now (POST portal/auth) and keeps the new
 // session for the calls that follow. PostPayment logs in by itself when it
@@ -15,26 +24,26 @@ import (
 func (c *Client) Authenticate(ctx context.Context) (*AuthResult, error) {
 	tok, err := c.session.Renew(ctx)
 	if err != nil {
-		return nil, transport.Unsent(partner, "Authenticate", err)
+		return nil, c.http.AsStep(opAuthenticate, "", err)
 	}
-	res := tok.Value
+	res := tok.Value.auth
 	return &res, nil
 }
 
 // login is how the session cache obtains a session.
-func (c *Client) login(ctx context.Context, _ *session.Token[AuthResult]) (session.Token[AuthResult], error) {
-	var out AuthResult
+func (c *Client) login(ctx context.Context, _ *tokencache.Token[session]) (tokencache.Token[session], error) {
+	var out authAnswer
 	resp, err := c.http.Do(ctx, &transport.Request{
-		Op:     "Authenticate",
-		Kind:   transport.Login,
+		Op:     opAuthenticate,
+		Effect: transport.Login,
 		Method: http.MethodPost,
 		Path:   "/portal/auth",
 		// In the partner document's order.
-		Query:  "UserName=" + url.QueryEscape(c.cfg.UserName) + "&Password=" + url.QueryEscape(c.cfg.Password),
-		Header: c.headers(),
+		Query:  "UserName=" + url.QueryEscape(c.cfg.UserName) + "&Password=" + url.QueryEscape(c.cfg.Password.Reveal()),
+		Header: c.headers,
 	}, &out)
 	if err != nil {
-		return session.Token[AuthResult]{}, err
+		return tokencache.Token[session]{}, err
 	}
 	c.http.Secrets().AddTemporary(out.SessionID.Reveal())
 	if rs := out.ResponseStatus; rs.ErrorCode != "" || out.SessionID == "" {
@@ -42,7 +51,15 @@ func (c *Client) login(ctx context.Context, _ *session.Token[AuthResult]) (sessi
 		if rs.ErrorCode == "" && msg == "" {
 			msg = "IPS answered without a sessionId"
 		}
-		return session.Token[AuthResult]{}, resp.Fail(transport.NotApplied, rs.ErrorCode, msg, fieldErrors(rs.Errors)...)
+		return tokencache.Token[session]{}, resp.Refused(rs.ErrorCode, msg, fieldErrors(rs.Errors)...)
 	}
-	return session.Token[AuthResult]{Value: out}, nil
+	sid := out.SessionID.Reveal()
+	return tokencache.Token[session]{Value: session{
+		auth: AuthResult(out),
+		cookies: transport.NewCookies(
+			&http.Cookie{Name: "ips.username", Value: c.cfg.IPSUserName},
+			&http.Cookie{Name: "ss-id", Value: sid},
+			&http.Cookie{Name: "ss-pid", Value: sid},
+		),
+	}}, nil
 }

@@ -1,28 +1,31 @@
 package citrus
 
-import "github.com/civicpay/datapump/internal/transport"
+import (
+	"encoding/json"
+	"net/http"
 
-// Error is the one error type every Client method returns. It carries the
-// HTTP status, IPS' own errorCode and message, field errors, and the method
-// and URL (credentials redacted). errors.Is with ErrNotApplied or
-// ErrOutcomeUnknown tells whether the payment may be posted again.
-type Error = transport.Error
-
-// FieldError is one field-level complaint, from IPS' responseStatus.errors
-// or from the SDK's own validation.
-type FieldError = transport.FieldError
-
-// ValidationError reports input refused before anything was sent; it names
-// the field and never repeats its value.
-type ValidationError = transport.ValidationError
-
-var (
-	// ErrNotApplied matches errors after which IPS has not applied the
-	// payment: nothing was sent, or IPS refused it. Fix and resend.
-	ErrNotApplied = transport.ErrNotApplied
-
-	// ErrOutcomeUnknown matches errors after which the payment may or may
-	// not have been applied. Do not resend before reconciling; the Error's
-	// Reconcile field says how.
-	ErrOutcomeUnknown = transport.ErrOutcomeUnknown
+	"github.com/civicpay/datapump/internal/transport"
 )
+
+// parseError reads ServiceStack's error body: {"responseStatus":{...}}.
+func parseError(e *transport.Error, _ http.Header, body []byte) {
+	var b struct {
+		ResponseStatus ResponseStatus `json:"responseStatus"`
+	}
+	if json.Unmarshal(body, &b) != nil {
+		return
+	}
+	rs := b.ResponseStatus
+	e.Code, e.Message, e.Fields = rs.ErrorCode, rs.Message, fieldErrors(rs.Errors)
+}
+
+func fieldErrors(errs []ResponseError) []transport.FieldError {
+	if len(errs) == 0 {
+		return nil
+	}
+	out := make([]transport.FieldError, len(errs))
+	for i, fe := range errs {
+		out[i] = transport.FieldError{Field: fe.FieldName, Code: fe.ErrorCode, Message: fe.Message}
+	}
+	return out
+}

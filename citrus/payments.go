@@ -2,7 +2,6 @@ package citrus
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 
@@ -12,89 +11,81 @@ import (
 // MaxBillerReferenceLen is the longest BillerReference PostPayment accepts.
 const MaxBillerReferenceLen = 255
 
+const opPostPayment = "PostPayment"
+
 // reconcile is the advice on an unknown outcome: IPS documents no look-up.
 const reconcile = "IPS offers no look-up call: ask the county whether the payment for this BillerReference was applied before posting it again"
 
-// callbackBody is the JSON body of the payment callback.
-type callbackBody struct {
-	VoidReasonOnFailure string `json:"voidReasonOnFailure"`
-	CashRegister        string `json:"cashRegister"`
-	Token               string `json:"Token"`
-}
-
-// PostPayment tells IPS that the invoice carrying billerReference (the
-// BillerReference field, IPS' "Token") has been paid:
-// POST cashiering/paymentprocessing/callback/authorized?Token=billerReference.
+// PostPayment tells IPS that the invoice carrying req.BillerReference (IPS'
+// "Token") has been paid: POST
+// cashiering/paymentprocessing/callback/authorized?Token=BillerReference.
 //
 // It returns the transaction IPS recorded and nil when IPS applied the
-// payment. When IPS answers success:false, the error matches ErrNotApplied
-// and the result is still returned, so the transaction IPS holds can be
+// payment. When IPS answers success:false, the error is ErrNotApplied and
+// the result is still returned, so the transaction IPS holds can be
 // inspected.
 //
-// A post is never resent automatically once it may have reached IPS. If the
-// connection fails or times out after the request was written, or IPS
-// answers 5xx, the payment may have been applied: the error matches
-// ErrOutcomeUnknown and must be reconciled with the county before posting
-// again. An expired session (401) is renewed and the post resent once, as
-// the 401 proves it was not applied.
-func (c *Client) PostPayment(ctx context.Context, billerReference string) (*PostPaymentResult, error) {
-	const op = "PostPayment"
-	if v := transport.CheckText("BillerReference", billerReference, MaxBillerReferenceLen); v != nil {
-		return nil, transport.Invalid(partner, op, v.Field, v.Reason)
+// A post is never resent automatically once it may have reached IPS. If
+// the connection fails or times out after the request was written, IPS
+// answers 5xx, or IPS' answer does not say whether it applied the payment,
+// the error is ErrOutcomeUnknown: ask the county before posting again (IPS
+// has no look-up call). An expired session (401) is renewed and the post
+// resent once, as the 401 proves it was not applied.
+func (c *Client) PostPayment(ctx context.Context, req *PostPaymentRequest) (*PostPaymentResult, error) {
+	var chk transport.Checks
+	if !chk.Nil(req == nil) {
+		chk.Text("BillerReference", req.BillerReference, MaxBillerReferenceLen)
+		chk.Money("Amount", req.Amount, false)
 	}
+	if err := chk.Err(partner, opPostPayment); err != nil {
+		return nil, err
+	}
+	query := "Token=" + url.QueryEscape(req.BillerReference)
 	var res *PostPaymentResult
-	err := c.session.Do(ctx, op, func(ctx context.Context, auth AuthResult) error {
-		var out callbackResponse
+	err := c.session.Do(ctx, opPostPayment, func(ctx context.Context, s session) error {
+		var out callbackAnswer
 		resp, err := c.http.Do(ctx, &transport.Request{
-			Op:     op,
-			Kind:   transport.Write,
+			Op:     opPostPayment,
+			Effect: transport.Write,
 			Method: http.MethodPost,
 			Path:   "/cashiering/paymentprocessing/callback/authorized",
-			Query:  url.Values{"Token": {billerReference}},
+			Query:  query,
 			JSON: callbackBody{
 				VoidReasonOnFailure: c.cfg.VoidReasonOnFailure,
 				CashRegister:        c.cfg.CashRegister,
-				Token:               billerReference,
+				Token:               req.BillerReference,
 			},
-			Header:    c.headers(),
-			Cookies:   c.sessionCookies(auth.SessionID.Reveal()),
+			Header:    c.headers,
+			Cookies:   s.cookies,
 			Reconcile: reconcile,
 		}, &out)
 		if err != nil {
 			return err
 		}
-		res, err = callbackResult(resp, &out)
+		res, err = out.result(resp, req)
 		return err
 	})
 	return res, err
 }
 
-// sessionCookies are the cookies the partner document maps: ips.username and
-// the session id as both ss-id and ss-pid. Cookies IPS sets itself (such as
-// InstanceId) come from the client's cookie jar.
-func (c *Client) sessionCookies(sessionID string) []*http.Cookie {
-	return []*http.Cookie{
-		{Name: "ips.username", Value: c.cfg.IPSUserName},
-		{Name: "ss-id", Value: sessionID},
-		{Name: "ss-pid", Value: sessionID},
-	}
-}
-
-// callbackResult decides what a 2xx callback answer means:
+// result decides what a confirming callback answer means:
 //   - success:true and no errorCode: applied;
 //   - success:false, or an errorCode with no success flag: not applied;
-//   - anything else (no data, or success:true with an errorCode): IPS'
-//     answer does not say, so the outcome is unknown.
-func callbackResult(resp *transport.Response, out *callbackResponse) (*PostPaymentResult, error) {
-	rs := out.ResponseStatus
+//   - success:true with an errorCode: IPS contradicts itself, the outcome
+//     is unknown.
+func (a *callbackAnswer) result(resp *transport.Response, req *PostPaymentRequest) (*PostPaymentResult, error) {
+	rs := a.ResponseStatus
 	res := &PostPaymentResult{ResponseStatus: rs}
 	var success *bool
-	if out.Data != nil {
-		res.Transaction = out.Data.Transaction
-		success = out.Data.Success
+	if a.Data != nil {
+		res.Transaction = a.Data.Transaction
+		success = a.Data.Success
 	}
 	if success != nil {
 		res.Success = *success
+	}
+	if !req.Amount.IsZero() && res.Transaction.TransactionAmount != req.Amount {
+		res.AmountDiffers = true
 	}
 	switch {
 	case success != nil && *success && rs.ErrorCode == "":
@@ -104,35 +95,12 @@ func callbackResult(resp *transport.Response, out *callbackResponse) (*PostPayme
 		if rs.ErrorCode == "" && msg == "" {
 			msg = "IPS answered success:false: the payment was not applied"
 		}
-		return res, resp.Fail(transport.NotApplied, rs.ErrorCode, msg, fieldErrors(rs.Errors)...)
+		return res, resp.Refused(rs.ErrorCode, msg, fieldErrors(rs.Errors)...)
 	default:
 		msg := rs.Message
 		if msg == "" {
-			msg = "IPS' answer does not say whether the payment was applied"
+			msg = "IPS answered success:true with an error code"
 		}
-		return res, resp.Fail(transport.OutcomeUnknown, rs.ErrorCode, msg)
+		return res, resp.Unknown(rs.ErrorCode, msg)
 	}
-}
-
-// parseError reads ServiceStack's error body: {"responseStatus":{...}}.
-func parseError(e *transport.Error, _ http.Header, body []byte) {
-	var b struct {
-		ResponseStatus ResponseStatus `json:"responseStatus"`
-	}
-	if json.Unmarshal(body, &b) != nil {
-		return
-	}
-	rs := b.ResponseStatus
-	e.Code, e.Message, e.Fields = rs.ErrorCode, rs.Message, fieldErrors(rs.Errors)
-}
-
-func fieldErrors(errs []ResponseError) []transport.FieldError {
-	if len(errs) == 0 {
-		return nil
-	}
-	out := make([]transport.FieldError, len(errs))
-	for i, fe := range errs {
-		out[i] = transport.FieldError{Field: fe.FieldName, Code: fe.ErrorCode, Message: fe.Message}
-	}
-	return out
 }

@@ -2,9 +2,21 @@ package citrus
 
 import (
 	"encoding/json"
+	"time"
 
-	"github.com/civicpay/datapump/internal/redact"
+	"github.com/civicpay/datapump/internal/wire"
 )
+
+// PostPaymentRequest names the invoice that has been paid.
+type PostPaymentRequest struct {
+	// BillerReference is the invoice's reference, IPS' "Token" (at most
+	// MaxBillerReferenceLen characters). Required.
+	BillerReference string `datapump:"public"`
+	// Amount is what the citizen was charged, if you want it checked: IPS
+	// takes no amount, and when the transaction it records has another
+	// amount, PostPaymentResult.AmountDiffers says so. Optional.
+	Amount Amount
+}
 
 // PostPaymentResult is what IPS answers to a payment callback.
 type PostPaymentResult struct {
@@ -16,30 +28,20 @@ type PostPaymentResult struct {
 	// ResponseStatus is ServiceStack's status block; its ErrorCode is empty
 	// on success.
 	ResponseStatus ResponseStatus
-}
-
-// callbackResponse is the wire shape of the callback answer. Pointers tell
-// a field that is absent from one that is false or empty.
-type callbackResponse struct {
-	Data *struct {
-		Transaction Transaction `json:"transaction"`
-		Success     *bool       `json:"success"`
-	} `json:"data"`
-	ResponseStatus ResponseStatus `json:"responseStatus"`
+	// AmountDiffers reports that the request carried an Amount and IPS
+	// recorded a transaction of another amount: the payment stands, and the
+	// difference is for the county to settle.
+	AmountDiffers bool
 }
 
 // AuthResult is what IPS answers to a login.
 type AuthResult struct {
 	// SessionID is the IPS session, sent back as the ss-id and ss-pid
 	// cookies. It never prints; Reveal returns it.
-	SessionID      Sensitive      `json:"sessionId"`
+	SessionID      Secret         `json:"sessionId"`
 	UserName       string         `json:"userName"`
 	ResponseStatus ResponseStatus `json:"responseStatus"`
 }
-
-// Sensitive holds a secret or card value IPS returns. fmt, slog and JSON
-// encoding print it as REDACTED; Reveal returns the value.
-type Sensitive = redact.Sensitive
 
 // ResponseStatus is ServiceStack's status block. A non-empty ErrorCode means
 // the call failed, whatever the HTTP status.
@@ -83,7 +85,7 @@ type Transaction struct {
 	VoidedBy            string            `json:"voidedBy"`
 	VoidReason          CodeDescription   `json:"voidReason"`
 	// TransactionToken is the BillerReference the transaction answers to.
-	TransactionToken string `json:"transactionToken"`
+	TransactionToken string `json:"transactionToken" datapump:"public"`
 }
 
 // CodeDescription is IPS' code/description pair (void reasons, contact
@@ -151,25 +153,25 @@ type Charge struct {
 }
 
 // Payment is one payment (or void) recorded against a transaction. Card and
-// bank fields IPS may echo are Sensitive: they never print.
+// bank fields IPS may echo are Secret: they never print.
 type Payment struct {
 	ID                    int64                `json:"id"`
 	AddressLine1          string               `json:"addressLine1"`
 	AddressLine2          string               `json:"addressLine2"`
 	BudgetNumber          int64                `json:"budgetNumber"`
 	CardAuthorization     string               `json:"cardAuthorization"`
-	CardCvv               Sensitive            `json:"cardCvv"`
+	CardCvv               Secret               `json:"cardCvv"`
 	CardExpirationDate    Time                 `json:"cardExpirationDate"`
 	CardholderName        string               `json:"cardholderName"`
-	CardNumber            Sensitive            `json:"cardNumber"`
+	CardNumber            Secret               `json:"cardNumber"`
 	CardType              string               `json:"cardType"`
 	CashDrawerID          int64                `json:"cashDrawerId"`
 	Cashier               string               `json:"cashier"`
-	CheckAccountNumber    Sensitive            `json:"checkAccountNumber"`
+	CheckAccountNumber    Secret               `json:"checkAccountNumber"`
 	CheckAccountholder    string               `json:"checkAccountholder"`
 	CheckIssuingBank      string               `json:"checkIssuingBank"`
 	CheckNumber           string               `json:"checkNumber"`
-	CheckRoutingNumber    Sensitive            `json:"checkRoutingNumber"`
+	CheckRoutingNumber    Secret               `json:"checkRoutingNumber"`
 	PaymentAccountType    string               `json:"paymentAccountType"`
 	CheckWriterID         string               `json:"checkWriterID"`
 	City                  string               `json:"city"`
@@ -206,4 +208,34 @@ type PaymentAuthorization struct {
 	TransactionDate            Time   `json:"transactionDate"`
 	TransactionReferenceNumber string `json:"transactionReferenceNumber"`
 	TransactionStatus          string `json:"transactionStatus"`
+}
+
+// timeLayout is how IPS writes times: seven fractional digits and an offset,
+// e.g. "2022-11-09T17:17:28.0000000-05:00".
+const timeLayout = "2006-01-02T15:04:05.0000000-07:00"
+
+// Time is a time as IPS writes it. IPS marks "no date" with
+// 0001-01-01T00:00:00, which decodes to the zero time (IsZero reports true).
+// A time without an offset is read as UTC.
+type Time struct {
+	time.Time
+}
+
+// MarshalJSON writes the time in the IPS layout.
+func (t Time) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + t.Time.Format(timeLayout) + `"`), nil
+}
+
+// UnmarshalJSON reads an IPS time: RFC 3339 with any number of fractional
+// digits, with or without an offset; null and "" leave the zero time.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	v, err := wire.TimeText(b, time.UTC)
+	if err != nil {
+		return err
+	}
+	if v.Equal(time.Time{}) {
+		v = time.Time{} // IPS' "no date"
+	}
+	t.Time = v
+	return nil
 }

@@ -41,21 +41,21 @@ func successResponse(t testing.TB) []byte {
 	return out
 }
 
+// wire records what the mock IPS received.
 type wire struct {
-	auth, callback *http.Request
-	authBody       []byte
-	callbackBody   []byte
+	mock                   *httpmock.MockTransport
+	auth, callback         *http.Request
+	authBody, callbackBody []byte
 }
 
 // mockIPS answers like the partner document: the auth sample (plus the
-// InstanceId cookie the document's callback sample carries) and callbackBody.
-func mockIPS(t *testing.T, callbackBody []byte) (*http.Client, *wire) {
+// InstanceId cookie the document's callback sample carries) and
+// callbackStatus/callbackBody. Each test has its own mock transport, so
+// tests run in parallel.
+func mockIPS(t *testing.T, callbackStatus int, callbackBody []byte) (*http.Client, *wire) {
 	t.Helper()
-	hc := &http.Client{}
-	httpmock.ActivateNonDefault(hc)
-	t.Cleanup(httpmock.DeactivateAndReset)
-	w := &wire{}
-	httpmock.RegisterResponder(http.MethodPost, docBase+"/portal/auth", func(r *http.Request) (*http.Response, error) {
+	w := &wire{mock: httpmock.NewMockTransport()}
+	w.mock.RegisterResponder(http.MethodPost, docBase+"/portal/auth", func(r *http.Request) (*http.Response, error) {
 		w.auth = r
 		if r.Body != nil {
 			w.authBody, _ = io.ReadAll(r.Body)
@@ -65,26 +65,31 @@ func mockIPS(t *testing.T, callbackBody []byte) (*http.Client, *wire) {
 		resp.Header.Add("Set-Cookie", "InstanceId="+docInstance+"; Path=/")
 		return resp, nil
 	})
-	httpmock.RegisterResponder(http.MethodPost, docBase+"/cashiering/paymentprocessing/callback/authorized", func(r *http.Request) (*http.Response, error) {
+	w.mock.RegisterResponder(http.MethodPost, docBase+"/cashiering/paymentprocessing/callback/authorized", func(r *http.Request) (*http.Response, error) {
 		w.callback = r
 		w.callbackBody, _ = io.ReadAll(r.Body)
-		resp := httpmock.NewBytesResponse(200, callbackBody)
+		resp := httpmock.NewBytesResponse(callbackStatus, callbackBody)
 		resp.Header.Set("Content-Type", "application/json")
 		return resp, nil
 	})
-	return hc, w
+	return &http.Client{Transport: w.mock}, w
 }
 
 func docConfig() citrus.Config {
 	return citrus.Config{Environment: citrus.Dev, UserName: docUser, Password: docPassword}
 }
 
+func post(ref string) *citrus.PostPaymentRequest {
+	return &citrus.PostPaymentRequest{BillerReference: ref}
+}
+
 func TestWireFormatMatchesPartnerDocument(t *testing.T) {
-	hc, w := mockIPS(t, successResponse(t))
+	t.Parallel()
+	hc, w := mockIPS(t, 200, successResponse(t))
 	c, err := citrus.New(docConfig(), citrus.WithHTTPClient(hc))
 	require.NoError(t, err)
 
-	res, err := c.PostPayment(context.Background(), docToken)
+	res, err := c.PostPayment(context.Background(), post(docToken))
 	require.NoError(t, err)
 	assert.True(t, res.Success)
 
@@ -128,13 +133,14 @@ func TestWireFormatMatchesPartnerDocument(t *testing.T) {
 }
 
 func TestWireOverriddenDefaultsAndMaintainSession(t *testing.T) {
-	hc, w := mockIPS(t, successResponse(t))
+	t.Parallel()
+	hc, w := mockIPS(t, 200, successResponse(t))
 	cfg := docConfig()
 	cfg.CashRegister, cfg.VoidReasonOnFailure, cfg.IPSUserName = "Kiosk-2", "Merchant", "Portal"
 	cfg.MaintainSession = true
 	c, err := citrus.New(cfg, citrus.WithHTTPClient(hc), citrus.WithUserAgent("citypay/2.3"))
 	require.NoError(t, err)
-	_, err = c.PostPayment(context.Background(), docToken)
+	_, err = c.PostPayment(context.Background(), post(docToken))
 	require.NoError(t, err)
 
 	assert.JSONEq(t, `{"voidReasonOnFailure":"Merchant","cashRegister":"Kiosk-2","Token":"`+docToken+`"}`, string(w.callbackBody))
@@ -147,11 +153,12 @@ func TestWireOverriddenDefaultsAndMaintainSession(t *testing.T) {
 }
 
 func TestWireTokenIsQueryEscaped(t *testing.T) {
-	hc, w := mockIPS(t, successResponse(t))
+	t.Parallel()
+	hc, w := mockIPS(t, 200, successResponse(t))
 	c, err := citrus.New(docConfig(), citrus.WithHTTPClient(hc))
 	require.NoError(t, err)
 	ref := "A&B=C/D+E F"
-	_, err = c.PostPayment(context.Background(), ref)
+	_, err = c.PostPayment(context.Background(), post(ref))
 	require.NoError(t, err)
 	assert.Equal(t, "Token=A%26B%3DC%2FD%2BE+F", w.callback.URL.RawQuery)
 	assert.Equal(t, ref, w.callback.URL.Query().Get("Token"))
@@ -159,16 +166,19 @@ func TestWireTokenIsQueryEscaped(t *testing.T) {
 }
 
 func TestDocumentSampleIsNotApplied(t *testing.T) {
+	t.Parallel()
 	// The document's own sample answers success:false with HTTP 200.
-	hc, _ := mockIPS(t, fixture(t, "callback-response.json"))
+	hc, _ := mockIPS(t, 200, fixture(t, "callback-response.json"))
 	c, err := citrus.New(docConfig(), citrus.WithHTTPClient(hc))
 	require.NoError(t, err)
-	res, err := c.PostPayment(context.Background(), docToken)
+	res, err := c.PostPayment(context.Background(), post(docToken))
 	require.ErrorIs(t, err, citrus.ErrNotApplied)
 	assert.NotErrorIs(t, err, citrus.ErrOutcomeUnknown)
+	assert.NotErrorIs(t, err, citrus.ErrTemporary, "a decline must be looked at, not resent as is")
 	var e *citrus.Error
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, 200, e.StatusCode)
+	assert.Equal(t, 1, e.Attempts)
 	assert.Contains(t, e.Message, "success:false")
 	require.NotNil(t, res, "the transaction is still handed back")
 	assert.False(t, res.Success)
@@ -177,25 +187,37 @@ func TestDocumentSampleIsNotApplied(t *testing.T) {
 }
 
 func TestCallbackAnswers(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
-		name string
-		body string
-		want error // nil: applied
+		name   string
+		status int
+		body   string
+		want   error // nil: applied
 	}{
-		{"success", `{"data":{"transaction":{"id":1},"success":true},"responseStatus":{}}`, nil},
-		{"declined", `{"data":{"transaction":{"id":1},"success":false}}`, citrus.ErrNotApplied},
-		{"error code, no data", `{"responseStatus":{"errorCode":"ArgumentException","message":"bad"}}`, citrus.ErrNotApplied},
-		{"success with error code", `{"data":{"success":true},"responseStatus":{"errorCode":"Oops"}}`, citrus.ErrOutcomeUnknown},
-		{"no data", `{"responseStatus":{}}`, citrus.ErrOutcomeUnknown},
-		{"no success flag", `{"data":{"transaction":{"id":1}}}`, citrus.ErrOutcomeUnknown},
-		{"not JSON", `<html>ok</html>`, citrus.ErrOutcomeUnknown},
+		{"success", 200, `{"data":{"transaction":{"id":1},"success":true},"responseStatus":{}}`, nil},
+		{"success, 201", 201, `{"data":{"transaction":{"id":1},"success":true}}`, nil},
+		{"declined", 200, `{"data":{"transaction":{"id":1},"success":false}}`, citrus.ErrNotApplied},
+		{"error code, no data", 200, `{"responseStatus":{"errorCode":"ArgumentException","message":"bad"}}`, citrus.ErrNotApplied},
+		{"success with error code", 200, `{"data":{"transaction":{"id":1},"success":true},"responseStatus":{"errorCode":"Oops"}}`, citrus.ErrOutcomeUnknown},
+		{"success without a transaction id", 200, `{"data":{"success":true}}`, citrus.ErrOutcomeUnknown},
+		{"no data", 200, `{"responseStatus":{}}`, citrus.ErrOutcomeUnknown},
+		{"no success flag", 200, `{"data":{"transaction":{"id":1}}}`, citrus.ErrOutcomeUnknown},
+		{"empty object", 200, `{}`, citrus.ErrOutcomeUnknown},
+		{"null", 200, `null`, citrus.ErrOutcomeUnknown},
+		{"empty body", 200, ``, citrus.ErrOutcomeUnknown},
+		{"204", 204, ``, citrus.ErrOutcomeUnknown},
+		{"not JSON", 200, `<html>ok</html>`, citrus.ErrOutcomeUnknown},
+		{"500", 500, `{"responseStatus":{"errorCode":"Exception"}}`, citrus.ErrOutcomeUnknown},
+		{"400", 400, `{"responseStatus":{"errorCode":"ArgumentException"}}`, citrus.ErrNotApplied},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			hc, _ := mockIPS(t, []byte(tc.body))
+			t.Parallel()
+			hc, w := mockIPS(t, tc.status, []byte(tc.body))
 			c, err := citrus.New(docConfig(), citrus.WithHTTPClient(hc))
 			require.NoError(t, err)
-			_, err = c.PostPayment(context.Background(), docToken)
+			_, err = c.PostPayment(context.Background(), post(docToken))
+			assert.Equal(t, 1, w.mock.GetCallCountInfo()["POST "+docBase+"/cashiering/paymentprocessing/callback/authorized"], "never resent")
 			if tc.want == nil {
 				require.NoError(t, err)
 				return
@@ -211,41 +233,77 @@ func TestCallbackAnswers(t *testing.T) {
 }
 
 func TestServiceStackErrorBody(t *testing.T) {
-	hc := &http.Client{}
-	httpmock.ActivateNonDefault(hc)
-	t.Cleanup(httpmock.DeactivateAndReset)
-	httpmock.RegisterResponder(http.MethodPost, docBase+"/portal/auth", httpmock.NewStringResponder(400,
+	t.Parallel()
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPost, docBase+"/portal/auth", httpmock.NewStringResponder(400,
 		`{"responseStatus":{"errorCode":"ValidationException","message":"Validation failed","errors":[{"errorCode":"NotEmpty","fieldName":"UserName","message":"'User Name' should not be empty."}]}}`))
-	c, err := citrus.New(docConfig(), citrus.WithHTTPClient(hc))
+	c, err := citrus.New(docConfig(), citrus.WithHTTPClient(&http.Client{Transport: mock}))
 	require.NoError(t, err)
-	_, err = c.PostPayment(context.Background(), docToken)
+	_, err = c.PostPayment(context.Background(), post(docToken))
 	var e *citrus.Error
 	require.ErrorAs(t, err, &e)
 	assert.ErrorIs(t, err, citrus.ErrNotApplied)
-	assert.Equal(t, "Authenticate", e.Op)
+	assert.Equal(t, "PostPayment", e.Op, "the caller's operation")
+	assert.Equal(t, "Authenticate", e.Step, "the login was the step that failed")
 	assert.Equal(t, 400, e.StatusCode)
 	assert.Equal(t, "ValidationException", e.Code)
 	assert.Equal(t, "Validation failed", e.Message)
 	assert.Equal(t, []citrus.FieldError{{Field: "UserName", Code: "NotEmpty", Message: "'User Name' should not be empty."}}, e.Fields)
 	assert.NotContains(t, err.Error(), docPassword)
-	assert.Equal(t, 1, httpmock.GetTotalCallCount(), "a refused login is not retried and nothing is posted")
+	assert.Equal(t, 1, mock.GetTotalCallCount(), "a refused login is not retried and nothing is posted")
 }
 
 func TestLoginAnswerWithoutSession(t *testing.T) {
+	t.Parallel()
 	for body, want := range map[string]string{
 		`{"userName":"u","responseStatus":{}}`: "IPS answered without a sessionId",
-		`{"sessionId":"s-1","responseStatus":{"errorCode":"PasswordExpired","message":"Password has expired"}}`: "[PasswordExpired] Password has expired",
+		`{"sessionId":"s-1234567890","responseStatus":{"errorCode":"PasswordExpired","message":"Password has expired"}}`: "[PasswordExpired] Password has expired",
 	} {
-		hc := &http.Client{}
-		httpmock.ActivateNonDefault(hc)
-		httpmock.RegisterResponder(http.MethodPost, docBase+"/portal/auth", httpmock.NewStringResponder(200, body))
-		c, err := citrus.New(docConfig(), citrus.WithHTTPClient(hc))
+		mock := httpmock.NewMockTransport()
+		mock.RegisterResponder(http.MethodPost, docBase+"/portal/auth", httpmock.NewStringResponder(200, body))
+		c, err := citrus.New(docConfig(), citrus.WithHTTPClient(&http.Client{Transport: mock}))
 		require.NoError(t, err)
-		_, err = c.PostPayment(context.Background(), docToken)
+		_, err = c.PostPayment(context.Background(), post(docToken))
 		assert.ErrorIs(t, err, citrus.ErrNotApplied)
 		assert.Contains(t, err.Error(), want)
-		assert.NotContains(t, err.Error(), "s-1")
-		assert.Equal(t, 1, httpmock.GetTotalCallCount(), "no callback without a session")
-		httpmock.DeactivateAndReset()
+		assert.NotContains(t, err.Error(), "s-1234567890")
+		assert.Equal(t, 1, mock.GetTotalCallCount(), "no callback without a session")
+	}
+}
+
+// A caller's own client follows redirects by Go's default policy; the SDK
+// still refuses to take the login (password in its query) or a post to
+// another host, and IPS' Referer never carries the password.
+func TestRedirectsRefusedWithCallersClient(t *testing.T) {
+	t.Parallel()
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPost, docBase+"/portal/auth", func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(307, "")
+		resp.Header.Set("Location", "https://evil.example/steal")
+		return resp, nil
+	})
+	mock.RegisterResponder(http.MethodPost, "https://evil.example/steal", httpmock.NewStringResponder(200, `{"sessionId":"x"}`))
+	c, err := citrus.New(docConfig(), citrus.WithHTTPClient(&http.Client{Transport: mock}))
+	require.NoError(t, err)
+	_, err = c.PostPayment(context.Background(), post(docToken))
+	var e *citrus.Error
+	require.ErrorAs(t, err, &e)
+	assert.ErrorIs(t, err, citrus.ErrNotApplied)
+	assert.Equal(t, 307, e.StatusCode)
+	assert.Contains(t, e.Message, "redirect refused (to https://evil.example/steal)")
+	assert.Zero(t, mock.GetCallCountInfo()["POST https://evil.example/steal"], "the password never reached the other host")
+}
+
+func TestAmountDiffers(t *testing.T) {
+	t.Parallel()
+	hc, _ := mockIPS(t, 200, successResponse(t)) // the sample's transaction is 50
+	c, err := citrus.New(docConfig(), citrus.WithHTTPClient(hc))
+	require.NoError(t, err)
+	for amount, differs := range map[string]bool{"50": false, "50.00": false, "49.99": true, "0": false} {
+		a, err := citrus.ParseAmount(amount)
+		require.NoError(t, err)
+		res, err := c.PostPayment(context.Background(), &citrus.PostPaymentRequest{BillerReference: docToken, Amount: a})
+		require.NoError(t, err)
+		assert.Equal(t, differs, res.AmountDiffers, amount)
 	}
 }

@@ -1,10 +1,11 @@
 package accelatest
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,23 +14,6 @@ import (
 	"github.com/civicpay/datapump/accela"
 	"github.com/civicpay/datapump/internal/fake"
 )
-
-// decodeStrict reads a JSON object body, refusing unknown fields, trailing
-// data and a non-JSON content type, as a strict server would.
-func decodeStrict(r *http.Request, v any) error {
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		return errors.New("Content-Type must be application/json")
-	}
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("body is not valid: %v", err)
-	}
-	if dec.More() {
-		return errors.New("body has data after the JSON object")
-	}
-	return nil
-}
 
 func validMethod(m string) bool {
 	return m == string(accela.CreditCard) || m == string(accela.Check)
@@ -42,7 +26,7 @@ func (s *Server) handleInitialize(w http.ResponseWriter, r *http.Request, f fake
 		MerchantAccountID string   `json:"merchantAccountId"`
 		PaymentMethod     string   `json:"paymentMethod"`
 	}
-	if err := decodeStrict(r, &body); err != nil {
+	if err := fake.DecodeStrict(r, "", &body); err != nil {
 		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
 		return
 	}
@@ -67,10 +51,9 @@ func (s *Server) handleInitialize(w http.ResponseWriter, r *http.Request, f fake
 	}
 	s.nextID++
 	id := s.nextID
-	s.transactions[id] = &transaction{records: append([]string(nil), body.EntityIDs...)}
+	s.transactions[idOf(id)] = &transaction{records: append([]string(nil), body.EntityIDs...)}
 	s.mu.Unlock()
-	if f.Cut == fake.CutAfterApply {
-		fake.Drop(w)
+	if f.After(w, refuseAPI) {
 		return
 	}
 	writeResult(w, map[string]any{"result": []map[string]int64{{"transactionId": id}}})
@@ -146,13 +129,9 @@ func (b *commitRequest) check() (amount, fee accela.Amount, err error) {
 }
 
 func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request, f fake.Fault) {
-	txnID, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		writeError(w, http.StatusNotFound, "resource_not_found", "transaction not found")
-		return
-	}
+	txnID := accela.ID(r.PathValue("id"))
 	var body commitRequest
-	if err := decodeStrict(r, &body); err != nil {
+	if err := fake.DecodeStrict(r, "", &body); err != nil {
 		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
 		return
 	}
@@ -194,7 +173,7 @@ func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request, f fake.Fau
 	for _, recordID := range txn.records {
 		s.nextID++
 		p := &Payment{
-			PaymentID: s.nextID, ReceiptID: receipt, TransactionID: txnID, RecordID: recordID,
+			PaymentID: idOf(s.nextID), ReceiptID: idOf(receipt), TransactionID: txnID, RecordID: recordID,
 			Amount: amount, ConvenienceFee: fee, PaymentMethod: body.PaymentMethod,
 			PaymentSystemTransactionID: body.PaymentSystemTransactionID, At: time.Now(),
 		}
@@ -207,15 +186,14 @@ func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request, f fake.Fau
 			"serviceProviderCode": s.opts.Agency,
 			"recordId":            recordID,
 			"customId":            s.records[recordID].CustomID,
-			"paymentId":           p.PaymentID, // a number, as in the sample
+			"paymentId":           s.nextID, // a number, as in the sample
 			"paymentStatus":       "Paid",
 		})
 	}
 	asObject := s.opts.CompletePaymentsAsObject
 	s.mu.Unlock()
 
-	if f.Cut == fake.CutAfterApply {
-		fake.Drop(w)
+	if f.After(w, refuseAPI) {
 		return
 	}
 	result := map[string]any{"completePayments": complete}
@@ -237,11 +215,11 @@ func (s *Server) handleVoid(w http.ResponseWriter, r *http.Request, f fake.Fault
 			Value string `json:"value"`
 		} `json:"reason"`
 	}
-	if err := decodeStrict(r, &body); err != nil {
+	if err := fake.DecodeStrict(r, "", &body); err != nil {
 		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
 		return
 	}
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id := accela.ID(r.PathValue("id"))
 	s.mu.Lock()
 	var target *Payment
 	for _, p := range s.ledger {
@@ -261,12 +239,11 @@ func (s *Server) handleVoid(w http.ResponseWriter, r *http.Request, f fake.Fault
 	}
 	target.Voided = true
 	s.mu.Unlock()
-	if f.Cut == fake.CutAfterApply {
-		fake.Drop(w)
+	if f.After(w, refuseAPI) {
 		return
 	}
 	writeResult(w, map[string]any{"result": map[string]any{
-		"id": strconv.FormatInt(id, 10), "isSuccess": true, "message": "Payment voided.",
+		"id": id, "isSuccess": true, "message": "Payment voided.",
 	}})
 }
 
@@ -282,7 +259,7 @@ func (s *Server) handleListPayments(w http.ResponseWriter, r *http.Request, _ fa
 	var items []map[string]any
 	for _, p := range s.ledger {
 		paid := !p.Voided
-		if p.RecordID != recordID || (status == "Y" && !paid) || (status == "N" && paid) {
+		if p.RecordID != recordID || (status == "Y" && !paid) || (status == "N" && paid) || !s.lag.Visible(p.At) {
 			continue
 		}
 		state := "Paid"
@@ -308,4 +285,21 @@ func (s *Server) handleListPayments(w http.ResponseWriter, r *http.Request, _ fa
 		items = []map[string]any{}
 	}
 	writeResult(w, map[string]any{"result": items})
+}
+
+// idOf renders a ledger number as the id type the client returns.
+func idOf(n int64) accela.ID { return accela.ID(strconv.FormatInt(n, 10)) }
+
+// firstEntity is the fault key of an initialize call: its first record id.
+func firstEntity(r *http.Request) string {
+	fake.BufferBody(r)
+	b, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	var body struct {
+		EntityIDs []string `json:"entityIds"`
+	}
+	if json.Unmarshal(b, &body) != nil || len(body.EntityIDs) == 0 {
+		return ""
+	}
+	return body.EntityIDs[0]
 }

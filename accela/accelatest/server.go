@@ -5,10 +5,16 @@
 // encoded, app id checked, lifetime you can shorten), checks the raw token
 // and the x-accela-* headers on every call, and serves Initialize, Commit
 // and Void Payment and a record's payment list from a ledger. It refuses a
-// second commit of a transaction, can switch "Payment Enabled" off (403),
-// make agency scripts fail before (500, nothing applied) or after (200
-// emse_error, applied) a commit, and injects the shared faults: fail the
-// next N calls, delay, cut the connection before or after applying.
+// second commit of a transaction (400 "transaction is already committed",
+// which the client reports as ErrAlreadyApplied), can switch "Payment
+// Enabled" off (403), make agency scripts fail before (500, nothing
+// applied) or after (200 emse_error, applied) a commit, delay what the
+// payment list shows (SetReadLag), and injects the shared faults.
+//
+// Faults (Server.Inject) target an endpoint and a key: the user name (or
+// grant type) for EndpointToken, the first record id for
+// EndpointInitialize, the transaction id for EndpointCommit, the payment
+// id for EndpointVoid, the record id for EndpointListPayments.
 //
 //	srv := accelatest.NewServer(accelatest.Options{})
 //	defer srv.Close()
@@ -17,8 +23,8 @@
 package accelatest
 
 import (
+	"crypto/x509"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"time"
 
@@ -42,35 +48,28 @@ const (
 	EndpointListPayments = "listPayments"
 )
 
-// Defaults of a fake server.
+// Defaults of a fake server (test credentials).
 const (
-	DefaultAppID       = "datapump-test-app"
-	DefaultAppSecret   = "fake-app-secret"
-	DefaultUserName    = "payments@example.gov"
-	DefaultPassword    = "fake-password"
-	DefaultAgency      = "TACOMA"
-	DefaultEnvironment = "TEST"
+	DefaultAppID             = "datapump-test-app"
+	DefaultAppSecret         = "fake-app-secret"
+	DefaultUserName          = "payments@example.gov"
+	DefaultPassword          = "fake-password"
+	DefaultAgency            = "TACOMA"
+	DefaultAgencyEnvironment = "TEST"
 )
 
 // Options configures a fake server. Zero values take the defaults.
 type Options struct {
-	AppID, AppSecret, UserName, Password, Agency, Environment string
+	AppID, AppSecret, UserName, Password, Agency, AgencyEnvironment string
 	// TokenLifetime is how long access tokens live; default 15 minutes.
 	TokenLifetime time.Duration
 	// CompletePaymentsAsObject answers a commit with completePayments as
 	// one object, as Accela's specification declares, instead of the array
 	// its sample shows.
 	CompletePaymentsAsObject bool
+	// TLS serves over TLS (see Server.CertPool).
+	TLS bool
 }
-
-// Fault is one injected misbehaviour; see Server.Inject.
-type Fault = fake.Fault
-
-// Cut modes for Fault.Cut.
-const (
-	CutBeforeApply = fake.CutBeforeApply
-	CutAfterApply  = fake.CutAfterApply
-)
 
 // ScriptStage names when an agency (EMSE) script fails.
 type ScriptStage int
@@ -90,11 +89,12 @@ type Record struct {
 	CustomID string // e.g. "BLD2003-01115"
 }
 
-// Payment is one payment the fake applied to a record.
+// Payment is one payment the fake applied to a record. Its ids are of the
+// types the client returns.
 type Payment struct {
-	PaymentID                  int64
-	ReceiptID                  int64
-	TransactionID              int64
+	PaymentID                  accela.ID
+	ReceiptID                  accela.ID
+	TransactionID              accela.ID
 	RecordID                   string
 	Amount                     accela.Amount
 	ConvenienceFee             accela.Amount
@@ -108,8 +108,9 @@ type Payment struct {
 // Server is a fake Accela. It is safe for concurrent use.
 type Server struct {
 	opts Options
-	ts   *httptest.Server
+	ts   *fake.Server
 	gate fake.Gate
+	lag  fake.ReadLag
 
 	mu             sync.Mutex
 	lifetime       time.Duration
@@ -120,7 +121,7 @@ type Server struct {
 	paymentEnabled bool
 	scripts        []ScriptStage
 	records        map[string]Record
-	transactions   map[int64]*transaction
+	transactions   map[accela.ID]*transaction
 	ledger         []*Payment
 	nextID         int64
 }
@@ -142,7 +143,7 @@ func NewServer(opts Options) *Server {
 	def(&opts.UserName, DefaultUserName)
 	def(&opts.Password, DefaultPassword)
 	def(&opts.Agency, DefaultAgency)
-	def(&opts.Environment, DefaultEnvironment)
+	def(&opts.AgencyEnvironment, DefaultAgencyEnvironment)
 	if opts.TokenLifetime <= 0 {
 		opts.TokenLifetime = accela.AccessTokenLifetime
 	}
@@ -154,24 +155,34 @@ func NewServer(opts Options) *Server {
 		grants:         map[string]int{},
 		paymentEnabled: true,
 		records:        map[string]Record{},
-		transactions:   map[int64]*transaction{},
+		transactions:   map[accela.ID]*transaction{},
 		nextID:         322930,
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+TokenPath, s.handleToken)
-	mux.HandleFunc("POST "+APIPath+"/v4/payments/initialize", s.api(EndpointInitialize, s.handleInitialize))
-	mux.HandleFunc("PUT "+APIPath+"/v4/payments/{id}", s.api(EndpointCommit, s.handleCommit))
-	mux.HandleFunc("PUT "+APIPath+"/v4/payments/{id}/void", s.api(EndpointVoid, s.handleVoid))
-	mux.HandleFunc("GET "+APIPath+"/v4/records/{recordId}/payments", s.api(EndpointListPayments, s.handleListPayments))
+	pathID := func(name string) func(*http.Request) string {
+		return func(r *http.Request) string { return r.PathValue(name) }
+	}
+	mux.HandleFunc("POST "+APIPath+"/v4/payments/initialize", s.api(EndpointInitialize, firstEntity, s.handleInitialize))
+	mux.HandleFunc("PUT "+APIPath+"/v4/payments/{id}", s.api(EndpointCommit, pathID("id"), s.handleCommit))
+	mux.HandleFunc("PUT "+APIPath+"/v4/payments/{id}/void", s.api(EndpointVoid, pathID("id"), s.handleVoid))
+	mux.HandleFunc("GET "+APIPath+"/v4/records/{recordId}/payments", s.api(EndpointListPayments, pathID("recordId"), s.handleListPayments))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "resource_not_found", "The current request resource is not found.")
 	})
-	s.ts = httptest.NewServer(mux)
+	s.ts = fake.Start(mux, opts.TLS)
 	return s
 }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.ts.Close() }
+
+// CertPool trusts the server's certificate when it serves over TLS; nil
+// otherwise.
+func (s *Server) CertPool() *x509.CertPool { return s.ts.CertPool() }
+
+// NewConns returns how many connections clients have opened so far.
+func (s *Server) NewConns() int64 { return s.ts.NewConns() }
 
 // URL is the API base URL (it ends in APIPath).
 func (s *Server) URL() string { return s.ts.URL + APIPath }
@@ -183,14 +194,14 @@ func (s *Server) TokenURL() string { return s.ts.URL + TokenPath }
 // credentials, agency and environment.
 func (s *Server) Config() accela.Config {
 	return accela.Config{
-		BaseURL:     s.URL(),
-		TokenURL:    s.TokenURL(),
-		AppID:       s.opts.AppID,
-		AppSecret:   s.opts.AppSecret,
-		Agency:      s.opts.Agency,
-		Environment: s.opts.Environment,
-		UserName:    s.opts.UserName,
-		Password:    s.opts.Password,
+		BaseURL:           s.URL(),
+		TokenURL:          s.TokenURL(),
+		AppID:             s.opts.AppID,
+		AppSecret:         accela.Secret(s.opts.AppSecret),
+		Agency:            s.opts.Agency,
+		AgencyEnvironment: s.opts.AgencyEnvironment,
+		UserName:          s.opts.UserName,
+		Password:          accela.Secret(s.opts.Password),
 	}
 }
 
@@ -253,17 +264,21 @@ func (s *Server) IssueToken() string {
 	return t
 }
 
-// IssuedTokens returns every access and refresh token issued so far, so a
+// SetReadLag makes a payment show in ListRecordPayments only d after it
+// was applied, as a read served from a lagging replica would.
+func (s *Server) SetReadLag(d time.Duration) { s.lag.Set(d) }
+
+// IssuedSecrets returns every access and refresh token issued so far, so a
 // test can check none of them leaked into errors or logs.
-func (s *Server) IssuedTokens() []string {
+func (s *Server) IssuedSecrets() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.issued...)
 }
 
-// Inject queues a fault for the next calls to f.Endpoint (one of the
-// Endpoint constants, or "" for any). A Status fault answers with Accela's
-// error body and applies nothing.
+// Inject queues a fault for the calls it targets: f.Endpoint (one of the
+// Endpoint constants, or "" for any) and f.Key (see the package doc).
+// Refusals and failures answer with Accela's error body.
 func (s *Server) Inject(f Fault) { s.gate.Inject(f) }
 
 // ClearFaults drops every queued fault.
@@ -291,16 +306,31 @@ func (s *Server) Grants(grantType string) int {
 // Calls returns how many requests reached endpoint, faults included.
 func (s *Server) Calls(endpoint string) int { return s.gate.Calls(endpoint) }
 
-// begin runs the shared gate: call count and injected faults, answered
-// in the endpoint's own error shape.
-func (s *Server) begin(w http.ResponseWriter, r *http.Request, endpoint string) (fake.Fault, bool) {
-	return s.gate.Enter(w, r, endpoint, func(w http.ResponseWriter, status int) {
-		if endpoint == EndpointToken {
-			writeOAuthError(w, status, "server_error", http.StatusText(status))
-			return
+// CallsFor returns how many requests about key (see the package doc)
+// reached endpoint, faults included.
+func (s *Server) CallsFor(endpoint, key string) int { return s.gate.CallsFor(endpoint, key) }
+
+// Applied returns how many payments the fake applied for transaction.
+func (s *Server) Applied(transaction accela.ID) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, p := range s.ledger {
+		if p.TransactionID == transaction {
+			n++
 		}
-		writeError(w, status, faultCode(status), http.StatusText(status))
-	})
+	}
+	return n
+}
+
+// refuseAPI answers an injected failure in Accela's error shape.
+func refuseAPI(w http.ResponseWriter, status int) {
+	writeError(w, status, faultCode(status), http.StatusText(status))
+}
+
+// refuseToken answers an injected failure in the OAuth error shape.
+func refuseToken(w http.ResponseWriter, status int) {
+	writeOAuthError(w, status, "server_error", http.StatusText(status))
 }
 
 // faultCode is the Accela code for an injected status.
@@ -336,3 +366,14 @@ func writeResult(w http.ResponseWriter, body map[string]any) {
 }
 
 func traceID() string { return time.Now().UTC().Format("060102150405") + "-" + fake.ID(8) }
+
+// OpenTransaction opens a payment transaction for records without a call,
+// as InitializePayment would, so a test can commit to it directly.
+func (s *Server) OpenTransaction(records ...string) accela.ID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	id := idOf(s.nextID)
+	s.transactions[id] = &transaction{records: append([]string(nil), records...)}
+	return id
+}

@@ -11,7 +11,13 @@ import (
 )
 
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.begin(w, r, EndpointToken)
+	fake.BufferBody(r)
+	_ = r.ParseForm()
+	key := r.PostForm.Get("username")
+	if key == "" {
+		key = r.PostForm.Get("grant_type")
+	}
+	f, ok := s.gate.Before(w, r, EndpointToken, key, refuseToken)
 	if !ok {
 		return
 	}
@@ -19,7 +25,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
 		return
 	}
-	if err := r.ParseForm(); err != nil {
+	if r.PostForm == nil {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "unreadable form")
 		return
 	}
@@ -47,7 +53,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 			writeOAuthError(w, http.StatusBadRequest, "invalid_scope", "scope is required")
 			return
 		case form.Has("agency_name") && !strings.EqualFold(form.Get("agency_name"), s.opts.Agency),
-			form.Has("environment") && !strings.EqualFold(form.Get("environment"), s.opts.Environment):
+			form.Has("environment") && !strings.EqualFold(form.Get("environment"), s.opts.AgencyEnvironment):
 			writeOAuthError(w, http.StatusBadRequest, "invalid_request", "unknown agency_name or environment")
 			return
 		}
@@ -73,8 +79,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	s.issued = append(s.issued, access, refresh)
 	s.grants[grant]++
 	s.mu.Unlock()
-	if f.Cut == fake.CutAfterApply {
-		fake.Drop(w)
+	if f.After(w, refuseToken) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -90,9 +95,9 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 // api wraps an API handler with the call count, faults and the checks
 // Accela makes on every call: the raw access token and the x-accela-*
 // headers.
-func (s *Server) api(endpoint string, h func(http.ResponseWriter, *http.Request, fake.Fault)) http.HandlerFunc {
+func (s *Server) api(endpoint string, key func(*http.Request) string, h func(http.ResponseWriter, *http.Request, fake.Fault)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		f, ok := s.begin(w, r, endpoint)
+		f, ok := s.gate.Before(w, r, endpoint, key(r), refuseAPI)
 		if !ok {
 			return
 		}
@@ -123,7 +128,7 @@ func (s *Server) checkAuth(r *http.Request) (int, string, string) {
 	case time.Now().After(expiry):
 		return http.StatusUnauthorized, "token_expired", "The current token is expired"
 	case r.Header.Get("X-Accela-Agency") != "" && !strings.EqualFold(r.Header.Get("X-Accela-Agency"), s.opts.Agency),
-		r.Header.Get("X-Accela-Environment") != "" && !strings.EqualFold(r.Header.Get("X-Accela-Environment"), s.opts.Environment):
+		r.Header.Get("X-Accela-Environment") != "" && !strings.EqualFold(r.Header.Get("X-Accela-Environment"), s.opts.AgencyEnvironment):
 		return http.StatusUnauthorized, "unauthorized", "x-accela-agency or x-accela-environment does not match the token"
 	}
 	return 0, "", ""

@@ -16,11 +16,11 @@ import (
 func countyNow() time.Time { return time.Now().In(time.FixedZone("EST", -5*60*60)) }
 
 func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.begin(w, r, EndpointAuth)
+	q := r.URL.Query()
+	f, ok := s.gate.Before(w, r, EndpointAuth, q.Get("UserName"), refuse)
 	if !ok {
 		return
 	}
-	q := r.URL.Query()
 	if q.Get("UserName") != s.opts.UserName || q.Get("Password") != s.opts.Password {
 		writeStatus(w, http.StatusUnauthorized, "Unauthorized", "Invalid UserName or Password")
 		return
@@ -28,17 +28,17 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 	sid := fake.ID(20)
 	s.mu.Lock()
 	s.sessions[sid] = true
+	s.issued = append(s.issued, sid)
 	s.logins++
 	instance := s.instanceID
 	s.mu.Unlock()
-	if f.Cut == fake.CutAfterApply {
-		fake.Drop(w)
-		return
-	}
 	// ServiceStack sets its session cookies; IPS adds an InstanceId.
 	http.SetCookie(w, &http.Cookie{Name: "ss-id", Value: sid, Path: "/", HttpOnly: true})
 	http.SetCookie(w, &http.Cookie{Name: "ss-pid", Value: sid, Path: "/", HttpOnly: true, Expires: time.Now().AddDate(20, 0, 0)})
 	http.SetCookie(w, &http.Cookie{Name: "InstanceId", Value: instance, Path: "/"})
+	if f.After(w, refuse) {
+		return
+	}
 	fake.JSON(w, http.StatusOK, map[string]any{
 		"sessionId":      sid,
 		"userName":       s.opts.UserName,
@@ -54,7 +54,7 @@ type callbackRequest struct {
 }
 
 func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.begin(w, r, EndpointCallback)
+	f, ok := s.gate.Before(w, r, EndpointCallback, r.URL.Query().Get("Token"), refuse)
 	if !ok {
 		return
 	}
@@ -84,14 +84,13 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 		inv.applied = true
 		inv.txn = s.appliedTransaction(inv)
 		s.ledger = append(s.ledger, Posting{
-			BillerReference: token, TransactionID: inv.id, Amount: inv.Amount, SessionID: sid, At: time.Now(),
+			BillerReference: token, TransactionID: inv.id, Amount: inv.Amount, SessionID: citrus.Secret(sid), At: time.Now(),
 		})
 	}
 	txn := inv.txn
 	s.mu.Unlock()
 
-	if f.Cut == fake.CutAfterApply {
-		fake.Drop(w)
+	if f.After(w, refuse) {
 		return
 	}
 	fake.JSON(w, http.StatusOK, map[string]any{

@@ -9,19 +9,23 @@
 // keeps a ledger of applied payments a test can read, and injects faults.
 //
 // Posting a BillerReference that is already applied answers success:true
-// with the same transaction and applies nothing. How the real IPS treats a
-// repeated callback is not documented; do not rely on it in production.
+// with the same transaction and applies nothing; every post is still
+// counted (Received). How the real IPS treats a repeated callback is not
+// documented; do not rely on it in production.
+//
+// Faults (Server.Inject) target EndpointAuth (key: the user name) or
+// EndpointCallback (key: the BillerReference).
 //
 //	srv := citrustest.NewServer(citrustest.Options{})
 //	defer srv.Close()
 //	srv.AddInvoice(citrustest.Invoice{BillerReference: "1018-8E6F", Amount: citrus.Cents(5000)})
 //	client, _ := citrus.New(srv.Config())
-//	res, err := client.PostPayment(ctx, "1018-8E6F")
+//	res, err := client.PostPayment(ctx, &citrus.PostPaymentRequest{BillerReference: "1018-8E6F"})
 package citrustest
 
 import (
+	"crypto/x509"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"time"
 
@@ -48,20 +52,12 @@ const (
 // Options configures a fake server. Zero values take the defaults.
 type Options struct {
 	UserName            string // default DefaultUserName
-	Password            string // default DefaultPassword
+	Password            string // default DefaultPassword (a test credential)
 	CashRegister        string // expected cashRegister; default citrus.DefaultCashRegister
 	VoidReasonOnFailure string // expected voidReasonOnFailure; default citrus.DefaultVoidReasonOnFailure
 	IPSUserName         string // expected ips.username cookie; default citrus.DefaultIPSUserName
+	TLS                 bool   // serve over TLS (see Server.CertPool)
 }
-
-// Fault is one injected misbehaviour; see Server.Inject.
-type Fault = fake.Fault
-
-// Cut modes for Fault.Cut.
-const (
-	CutBeforeApply = fake.CutBeforeApply
-	CutAfterApply  = fake.CutAfterApply
-)
 
 // Invoice is a transaction waiting for payment, identified by its BillerReference.
 type Invoice struct {
@@ -76,21 +72,22 @@ type Invoice struct {
 // Posting is one payment the fake applied.
 type Posting struct {
 	BillerReference string
-	TransactionID   int64
+	TransactionID   int64 // as citrus.Transaction.ID
 	Amount          citrus.Amount
-	SessionID       string
+	SessionID       citrus.Secret
 	At              time.Time
 }
 
 // Server is a fake IPS. It is safe for concurrent use.
 type Server struct {
 	opts Options
-	ts   *httptest.Server
+	ts   *fake.Server
 	gate fake.Gate
 
 	mu         sync.Mutex
 	instanceID string
 	sessions   map[string]bool
+	issued     []string
 	logins     int
 	invoices   map[string]*invoice
 	ledger     []Posting
@@ -129,12 +126,19 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusNotFound, "NotFound", "Handler for Request not found: "+r.Method+" "+r.URL.Path)
 	})
-	s.ts = httptest.NewServer(mux)
+	s.ts = fake.Start(mux, opts.TLS)
 	return s
 }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.ts.Close() }
+
+// CertPool trusts the server's certificate when it serves over TLS; nil
+// otherwise.
+func (s *Server) CertPool() *x509.CertPool { return s.ts.CertPool() }
+
+// NewConns returns how many connections clients have opened so far.
+func (s *Server) NewConns() int64 { return s.ts.NewConns() }
 
 // URL is the base URL to configure a client with (it ends in BasePath).
 func (s *Server) URL() string { return s.ts.URL + BasePath }
@@ -146,7 +150,7 @@ func (s *Server) Config() citrus.Config {
 		Environment: citrus.Dev,
 		DevBaseURL:  s.URL(),
 		UserName:    s.opts.UserName,
-		Password:    s.opts.Password,
+		Password:    citrus.Secret(s.opts.Password),
 	}
 }
 
@@ -161,9 +165,10 @@ func (s *Server) AddInvoice(inv Invoice) {
 	s.invoices[inv.BillerReference] = &invoice{Invoice: inv, id: s.nextID}
 }
 
-// Inject queues a fault for the next calls to f.Endpoint (EndpointAuth,
-// EndpointCallback, or "" for any). A Status fault answers with a
-// ServiceStack error body and applies nothing.
+// Inject queues a fault for the calls it targets: f.Endpoint
+// (EndpointAuth, EndpointCallback, or "" for any) and f.Key (the user
+// name, the BillerReference). Refusals and failures answer with a
+// ServiceStack error body.
 func (s *Server) Inject(f Fault) { s.gate.Inject(f) }
 
 // ClearFaults drops every queued fault.
@@ -175,6 +180,34 @@ func (s *Server) ExpireSessions() {
 	s.mu.Lock()
 	clear(s.sessions)
 	s.mu.Unlock()
+}
+
+// Applied returns how many times the payment for billerReference was
+// applied: 0 or 1.
+func (s *Server) Applied(billerReference string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, p := range s.ledger {
+		if p.BillerReference == billerReference {
+			n++
+		}
+	}
+	return n
+}
+
+// Received returns how many posts for billerReference reached the fake,
+// repeats and faulted ones included.
+func (s *Server) Received(billerReference string) int {
+	return s.gate.CallsFor(EndpointCallback, billerReference)
+}
+
+// IssuedSecrets returns every session id and cookie value the fake issued,
+// so a test can check none leaked.
+func (s *Server) IssuedSecrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string{s.instanceID}, s.issued...)
 }
 
 // Ledger returns the payments applied so far, in order.
@@ -194,11 +227,13 @@ func (s *Server) Logins() int {
 // Calls returns how many requests reached endpoint, faults included.
 func (s *Server) Calls(endpoint string) int { return s.gate.Calls(endpoint) }
 
-// begin runs the shared gate: call count and injected faults.
-func (s *Server) begin(w http.ResponseWriter, r *http.Request, endpoint string) (fake.Fault, bool) {
-	return s.gate.Enter(w, r, endpoint, func(w http.ResponseWriter, status int) {
-		writeStatus(w, status, "InjectedFault", http.StatusText(status))
-	})
+// CallsFor returns how many requests about key (see Inject) reached
+// endpoint, faults included.
+func (s *Server) CallsFor(endpoint, key string) int { return s.gate.CallsFor(endpoint, key) }
+
+// refuse answers an injected failure with a ServiceStack error body.
+func refuse(w http.ResponseWriter, status int) {
+	writeStatus(w, status, "InjectedFault", http.StatusText(status))
 }
 
 // writeStatus writes a ServiceStack error body.

@@ -1,19 +1,14 @@
-// Package transport is the one HTTP engine every partner package uses: it
-// builds requests under a base URL, sends them with retries that cannot
-// double-post, decodes responses with size caps, classifies every failure
-// into the SDK's outcome model, and keeps secrets out of errors and logs.
 package transport
 
 import (
 	"crypto/tls"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/civicpay/datapump/internal/redact"
@@ -21,10 +16,7 @@ import (
 )
 
 // Version is the SDK version reported in the User-Agent header.
-const Version = "0.1.0"
-
-// DefaultTimeout bounds each HTTP attempt when no WithTimeout option is given.
-const DefaultTimeout = 30 * time.Second
+const Version = "0.2.0"
 
 // Size caps for response bodies.
 const (
@@ -32,53 +24,23 @@ const (
 	MaxErrorBody   = 1 << 20  // an error body is read up to this size
 )
 
-// Settings is the Go plumbing an SDK client is built with; partner packages
-// fill it through Options.
-type Settings struct {
-	HTTPClient *http.Client
-	Logger     *slog.Logger
-	Timeout    time.Duration
-	UserAgent  string
-	Retry      RetryPolicy
-}
-
-// Option changes Settings. Every partner package re-exports the same options.
-type Option func(*Settings)
-
-// WithHTTPClient makes the SDK send through c, used as is (not copied), so
-// httpmock.ActivateNonDefault(c), proxies and instrumented transports work.
-// The SDK's own refusal of cross-host redirects and its TLS 1.2 minimum apply
-// only to the default client; set them on c yourself.
-func WithHTTPClient(c *http.Client) Option { return func(s *Settings) { s.HTTPClient = c } }
-
-// WithLogger sends one record per HTTP attempt to l (method, host, path,
-// status, duration, attempt). The default discards them.
-func WithLogger(l *slog.Logger) Option { return func(s *Settings) { s.Logger = l } }
-
-// WithTimeout bounds each HTTP attempt (connect, send, read the whole
-// response). The context passed to each call bounds the call as a whole.
-func WithTimeout(d time.Duration) Option { return func(s *Settings) { s.Timeout = d } }
-
-// WithUserAgent puts product (e.g. "citypay/2.3") in front of the SDK's own
-// User-Agent.
-func WithUserAgent(product string) Option { return func(s *Settings) { s.UserAgent = product } }
-
-// WithRetryPolicy replaces DefaultRetryPolicy.
-func WithRetryPolicy(p RetryPolicy) Option { return func(s *Settings) { s.Retry = p } }
-
-// Config is what a partner package tells the engine about its partner.
-type Config struct {
-	Partner string   // package name, e.g. "citrus"
+// Partner is what a partner package tells the engine about its partner.
+type Partner struct {
+	Name    string   // package name, e.g. "citrus"
 	BaseURL *url.URL // every Request.Path is joined under it
 	// SafeQueryKeys lists query keys whose values may appear in errors and
 	// logs; every other query value is redacted.
 	SafeQueryKeys []string
-	// Secrets is scrubbed from every error text; the partner adds its
-	// credentials and, as they rotate, its tokens and session ids.
+	// Secrets is scrubbed from every error text and log line; the partner
+	// adds its credentials and, as they rotate, its tokens and session ids.
 	Secrets *redact.Secrets
 	// ParseError fills e (Code, Message, TraceID, Fields) from a non-2xx
-	// response. body holds at most MaxErrorBody bytes. It may be nil.
+	// answer; body holds at most MaxErrorBody bytes. It may set Outcome to
+	// AlreadyApplied when the partner's refusal means the request was done
+	// before; any other Outcome it sets is ignored. It may be nil.
 	ParseError func(e *Error, h http.Header, body []byte)
+	// Accept is the Accept header; empty means "application/json".
+	Accept string
 	// CookieJar keeps cookies the partner sets, per SDK client.
 	CookieJar bool
 	// TraceHeader names the response header carrying the partner's id for
@@ -92,53 +54,67 @@ type Client struct {
 	base        *url.URL
 	basePath    string // base's escaped path, without a trailing slash
 	http        *http.Client
+	own         bool // http is the SDK's own client, not the caller's
 	log         *slog.Logger
+	observe     func(Attempt)
 	timeout     time.Duration
-	userAgent   string
-	userAgentV  []string // userAgent as a header value, built once
+	finish      bool
+	userAgentV  []string // the User-Agent header value, built once
 	acceptV     []string // the Accept header value, built once
 	retry       RetryPolicy
 	safeQuery   []string
 	secrets     *redact.Secrets
 	parseError  func(*Error, http.Header, []byte)
-	jar         http.CookieJar
+	jar         *jar
 	traceHeader string
 }
 
-// New builds a Client from the partner's Config and the caller's options.
-func New(cfg Config, opts ...Option) (*Client, error) {
-	s := Settings{Timeout: DefaultTimeout, Retry: DefaultRetryPolicy()}
-	for _, o := range opts {
-		if o != nil {
-			o(&s)
+// New builds a Client from the partner's description and the caller's
+// options. Invalid options are a NotApplied *Error of op "New".
+func New(p Partner, opts ...Option) (*Client, error) {
+	o := options{timeout: DefaultTimeout, retry: DefaultRetryPolicy(), idlePerHost: DefaultIdleConnsPerHost}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
 		}
 	}
-	if s.Timeout <= 0 {
-		return nil, &ValidationError{Field: "WithTimeout", Reason: "must be positive"}
+	var chk Checks
+	if o.timeout <= 0 {
+		chk.Add("WithTimeout", "must be positive")
 	}
-	if err := s.Retry.validate(); err != nil {
+	if o.idlePerHost < 1 {
+		chk.Add("WithIdleConnsPerHost", "must be at least 1")
+	}
+	if o.httpClient != nil && o.wrap != nil {
+		chk.Add("WithTransportWrapper", "cannot be combined with WithHTTPClient; wrap your client's Transport instead")
+	}
+	o.retry.check(&chk)
+	if strings.ContainsFunc(o.userAgent, isControl) {
+		chk.Add("WithUserAgent", "must not contain control characters")
+	}
+	if p.BaseURL == nil {
+		chk.Add("BaseURL", "is required")
+	}
+	if err := chk.Err(p.Name, "New"); err != nil {
 		return nil, err
 	}
-	if strings.ContainsFunc(s.UserAgent, isControl) {
-		return nil, &ValidationError{Field: "WithUserAgent", Reason: "must not contain control characters"}
-	}
-	if cfg.BaseURL == nil {
-		return nil, errors.New("transport: Config.BaseURL is nil")
-	}
 	c := &Client{
-		partner:     cfg.Partner,
-		base:        cfg.BaseURL,
-		http:        s.HTTPClient,
-		log:         s.Logger,
-		timeout:     s.Timeout,
-		retry:       s.Retry,
-		safeQuery:   cfg.SafeQueryKeys,
-		secrets:     cfg.Secrets,
-		parseError:  cfg.ParseError,
-		traceHeader: cfg.TraceHeader,
+		partner:     p.Name,
+		base:        p.BaseURL,
+		basePath:    strings.TrimSuffix(p.BaseURL.EscapedPath(), "/"),
+		http:        o.httpClient,
+		log:         o.logger,
+		observe:     o.observer,
+		timeout:     o.timeout,
+		finish:      o.finishWrites,
+		retry:       o.retry,
+		safeQuery:   p.SafeQueryKeys,
+		secrets:     p.Secrets,
+		parseError:  p.ParseError,
+		traceHeader: http.CanonicalHeaderKey(p.TraceHeader),
 	}
 	if c.http == nil {
-		c.http = defaultHTTPClient(s.Timeout)
+		c.http, c.own = defaultHTTPClient(o.idlePerHost, o.wrap), true
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -146,43 +122,95 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if c.secrets == nil {
 		c.secrets = new(redact.Secrets)
 	}
-	c.userAgent = fmt.Sprintf("datapump/%s (%s; %s)", Version, cfg.Partner, runtime.Version())
-	if s.UserAgent != "" {
-		c.userAgent = s.UserAgent + " " + c.userAgent
+	ua := "datapump/" + Version + " (" + p.Name + "; " + runtime.Version() + ")"
+	if o.userAgent != "" {
+		ua = o.userAgent + " " + ua
 	}
-	c.userAgentV, c.acceptV = []string{c.userAgent}, []string{"application/json"}
-	c.basePath = strings.TrimSuffix(c.base.EscapedPath(), "/")
-	if cfg.CookieJar {
-		c.jar, _ = cookiejar.New(nil) // never fails with nil options
+	c.userAgentV = []string{ua}
+	c.acceptV = []string{"application/json"}
+	if p.Accept != "" {
+		c.acceptV = []string{p.Accept}
+	}
+	if p.CookieJar {
+		j, _ := cookiejar.New(nil) // never fails with nil options
+		c.jar = &jar{jar: j, secrets: c.secrets}
 	}
 	return c, nil
 }
 
-// defaultHTTPClient is one pooled client per SDK client: TLS 1.2 or later, a
-// finite timeout, and no redirect to another host or of a non-GET request.
-func defaultHTTPClient(timeout time.Duration) *http.Client {
-	c := cleanhttp.DefaultPooledClient()
-	c.Timeout = timeout
-	if t, ok := c.Transport.(*http.Transport); ok {
-		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+// defaultHTTPClient is one pooled client per SDK client: TLS 1.2 or later,
+// an idle pool deep enough for the caller's concurrency, the SDK's redirect
+// policy, and no client-wide timeout (each attempt's context carries its
+// deadline, which spares net/http a timer per request).
+func defaultHTTPClient(idlePerHost int, wrap func(http.RoundTripper) http.RoundTripper) *http.Client {
+	t := cleanhttp.DefaultPooledTransport()
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	t.MaxIdleConnsPerHost = idlePerHost
+	t.MaxIdleConns = 2 * idlePerHost // a partner may answer from two hosts (API and token endpoint)
+	var rt http.RoundTripper = t
+	if wrap != nil {
+		rt = wrap(t)
 	}
-	c.CheckRedirect = checkRedirect
-	return c
+	return &http.Client{Transport: rt, CheckRedirect: checkRedirect}
+}
+
+// httpClient returns the client for one call: the SDK's own, or one built
+// from the caller's client as it is now, under the SDK's redirect policy.
+func (c *Client) httpClient() *http.Client {
+	if c.own {
+		return c.http
+	}
+	u := c.http
+	return &http.Client{Transport: u.Transport, Jar: u.Jar, Timeout: u.Timeout, CheckRedirect: checkRedirect}
 }
 
 // checkRedirect follows a redirect only for GET and HEAD, only to the same
-// scheme and host, and at most 10 times. Otherwise the 3xx response itself is
-// returned, and Do reports it as an error.
+// scheme and host, and at most 10 times. Otherwise the 3xx answer itself is
+// returned, and Do reports it as an error. Request bodies, credentials and
+// cookies therefore never travel to another host, nor from https to http.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	first := via[0]
 	if len(via) >= 10 || req.URL.Host != first.URL.Host || req.URL.Scheme != first.URL.Scheme ||
 		(first.Method != http.MethodGet && first.Method != http.MethodHead) {
 		return http.ErrUseLastResponse
 	}
+	req.Header.Del("Referer") // the previous URL may carry a query secret
 	return nil
 }
 
-// Secrets returns the set scrubbed from this client's errors.
+// Partner returns the partner's package name.
+func (c *Client) Partner() string { return c.partner }
+
+// Secrets returns the set scrubbed from this client's errors and logs.
 func (c *Client) Secrets() *redact.Secrets { return c.secrets }
 
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+// Timeout returns the per-attempt timeout.
+func (c *Client) Timeout() time.Duration { return c.timeout }
+
+// LoginDeadline bounds a shared login: every attempt the retry policy
+// allows, each running out its timeout.
+func (c *Client) LoginDeadline() time.Duration { return c.retry.worstCase(c.timeout) }
+
+// minCookieSecret is the shortest cookie value scrubbed as a secret:
+// session and instance ids are long, and scrubbing a short value such as
+// "1" would mangle every message.
+const minCookieSecret = 8
+
+// jar is the per-client cookie jar. It remembers every cookie value the
+// partner sets as a secret, and counts changes so a Cookie header built
+// from it can be reused until the partner sets another cookie.
+type jar struct {
+	jar     http.CookieJar
+	secrets *redact.Secrets
+	gen     atomic.Uint64
+}
+
+func (j *jar) set(u *url.URL, cs []*http.Cookie) {
+	for _, ck := range cs {
+		if len(ck.Value) >= minCookieSecret {
+			j.secrets.AddTemporary(ck.Value)
+		}
+	}
+	j.jar.SetCookies(u, cs)
+	j.gen.Add(1)
+}

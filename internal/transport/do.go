@@ -7,139 +7,161 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/civicpay/datapump/internal/redact"
 )
 
-// defaultReconcile is the advice on an unknown outcome when the partner
-// package gives none.
-const defaultReconcile = "check with the partner whether it was applied before resending"
-
-// Response is a 2xx answer whose body was decoded into the caller's value.
-type Response struct {
-	StatusCode int
-	Header     http.Header
-
-	client *Client
-	req    *prepared
-}
-
-// Fail returns an *Error about this response, for a failure the partner
-// reports inside a 2xx body (an error envelope, Citrus' success:false). The
-// partner's code, message and field errors are scrubbed of secrets and
-// card numbers here, like those of any error body.
-func (r *Response) Fail(o Outcome, code, message string, fields ...FieldError) *Error {
-	e := r.client.responseError(r.req, r.StatusCode, r.Header)
-	e.outcome = o
-	if o == OutcomeUnknown {
-		e.Reconcile = r.req.reconcile()
-	}
-	e.Code, e.Message, e.Fields = code, message, fields
-	r.client.scrubPartnerText(e)
-	return e
-}
-
-// Do sends r, retrying as its Kind and the retry policy allow, and decodes a
-// 2xx JSON body into out (unless out is nil). Every failure is an *Error whose
-// outcome says whether the request may have been applied.
+// Do sends r, retrying as its Effect and the retry policy allow, and decodes
+// a 2xx JSON body into out (unless out is nil). Every failure is an *Error
+// whose Outcome says whether the request may have been applied.
+//
+// A state-changing request must pass an out that implements Confirmer; a
+// 2xx that is empty, 204, or does not confirm is OutcomeUnknown.
 func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error) {
 	p, err := c.prepare(r)
 	if err != nil {
 		return nil, err
 	}
+	var confirm Confirmer
+	if r.Effect.changesState() {
+		var ok bool
+		if confirm, ok = out.(Confirmer); !ok || out == nil {
+			return nil, &Error{Partner: c.partner, Op: r.Op, Outcome: NotApplied,
+				Message: "internal error: a state-changing request must decode into a Confirmer; nothing was sent"}
+		}
+	}
 	if err := ctx.Err(); err != nil {
-		e := &Error{Partner: c.partner, Op: r.Op, outcome: NotApplied}
-		e.cause = c.scrub(err)
-		return nil, e
+		return nil, &Error{Partner: c.partner, Op: r.Op, Outcome: NotApplied, Temporary: true, cause: c.scrub(err)}
 	}
 	mayHaveApplied := false
 	for n := 1; ; n++ {
 		start := time.Now()
-		resp, a := c.send(ctx, p, out, n)
-		if r.Kind.changesState() && a.mayHaveApplied() {
+		resp, a := c.send(ctx, p, out, confirm, n)
+		if r.Effect.changesState() && a.mayHaveApplied() {
 			mayHaveApplied = true
 		}
-		c.logAttempt(ctx, p, a, time.Since(start))
 		if resp != nil {
+			c.report(ctx, p, a, time.Since(start), retryDecision{})
 			return resp, nil
 		}
-		d := c.retry.decide(ctx, r.Kind, a)
+		d := c.retry.decide(ctx, r.Effect, a)
+		e := a.err
+		e.Attempts = n
+		switch {
+		case e.Outcome == AlreadyApplied:
+			e.Reconcile = p.reconcile()
+		case mayHaveApplied:
+			e.Outcome, e.Reconcile = OutcomeUnknown, p.reconcile()
+		default:
+			e.Outcome, e.Temporary = NotApplied, temporaryStatus(a.status) && !a.redirected
+		}
+		c.report(ctx, p, a, time.Since(start), d)
 		if d.retry {
 			err := sleep(ctx, d.wait)
 			if err == nil {
 				continue
 			}
-			a.err.cause = c.scrub(errors.Join(a.err.cause, fmt.Errorf("gave up waiting to retry: %w", err)))
-		}
-		e := a.err
-		e.outcome = NotApplied
-		if mayHaveApplied {
-			e.outcome = OutcomeUnknown
-			e.Reconcile = p.reconcile()
+			msg := "gave up waiting to retry"
+			if e.cause != nil {
+				msg = e.cause.Error() + "; " + msg
+			}
+			e.cause = c.scrub(fmt.Errorf("%s: %w", msg, err))
 		}
 		return nil, e
 	}
 }
 
-func (p *prepared) reconcile() string {
-	if p.Reconcile != "" {
-		return p.Reconcile
-	}
-	return defaultReconcile
-}
-
-// sendTrace records, from httptrace, whether any byte of the request may have
-// been written. Hooks may run on other goroutines.
+// sendTrace records, from httptrace, whether any byte of the request may
+// have been written. Its hooks may run on other goroutines.
 type sendTrace struct {
-	gotConnAsked atomic.Bool // the transport reports through httptrace at all
-	wrote        atomic.Bool
+	mu        sync.Mutex
+	connAsked bool // the transport reports through httptrace at all
+	wrote     bool
+	abandoned bool // the caller's context ended before anything was written
+	cancel    context.CancelFunc
 }
 
 // sent reports whether the request may have reached the partner. Without
 // evidence that it did not (a transport that reports no trace events), it
 // assumes it did.
-func (t *sendTrace) sent() bool { return !t.gotConnAsked.Load() || t.wrote.Load() }
+func (t *sendTrace) sent() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return !t.connAsked || t.wrote
+}
 
 func (t *sendTrace) hooks() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
-		GetConn:      func(string) { t.gotConnAsked.Store(true) },
-		WroteHeaders: func() { t.wrote.Store(true) },
-		WroteRequest: func(httptrace.WroteRequestInfo) { t.wrote.Store(true) },
+	wrote := func() {
+		t.mu.Lock()
+		t.wrote = true
+		t.mu.Unlock()
 	}
+	return &httptrace.ClientTrace{
+		GetConn: func(string) {
+			t.mu.Lock()
+			t.connAsked = true
+			t.mu.Unlock()
+		},
+		WroteHeaders: wrote,
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote() },
+	}
+}
+
+// abandonUnlessWritten cancels the attempt if nothing has been written; a
+// request already on the wire is seen through (WithFinishStartedWrites).
+func (t *sendTrace) abandonUnlessWritten() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.wrote {
+		t.abandoned = true
+		t.cancel()
+	}
+}
+
+// attemptContext returns the context one attempt runs under: the caller's,
+// bounded by the per-attempt timeout; or, for a write under
+// WithFinishStartedWrites, one the caller's cancellation ends only until
+// the request has been written.
+func (c *Client) attemptContext(ctx context.Context, p *prepared, tr *sendTrace) (context.Context, func()) {
+	if c.finish && p.Effect.changesState() {
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
+		tr.cancel = cancel
+		stop := context.AfterFunc(ctx, tr.abandonUnlessWritten)
+		return actx, func() { stop(); cancel() }
+	}
+	if c.own || c.http.Timeout <= 0 || c.http.Timeout > c.timeout {
+		actx, cancel := context.WithTimeout(ctx, c.timeout)
+		return actx, cancel
+	}
+	return ctx, func() {} // the caller's client bounds the attempt more tightly
 }
 
 // send makes one attempt. It returns a Response on success, or the attempt's
 // facts with a.err set.
-func (c *Client) send(ctx context.Context, p *prepared, out any, n int) (*Response, attempt) {
+func (c *Client) send(ctx context.Context, p *prepared, out any, confirm Confirmer, n int) (*Response, attempt) {
 	a := attempt{n: n}
-	actx := ctx
-	if c.http.Timeout <= 0 || c.http.Timeout > c.timeout {
-		// The HTTP client does not bound the attempt by itself.
-		var cancel context.CancelFunc
-		actx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
-	}
-	var tr sendTrace
+	tr := &sendTrace{}
+	actx, done := c.attemptContext(ctx, p, tr)
+	defer done()
 	var body io.Reader
 	if p.body != nil {
 		body = bytes.NewReader(p.body)
 	}
-	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, tr.hooks()), p.Method, p.url.String(), body)
+	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, tr.hooks()), p.Method, p.urlString, body)
 	if err != nil {
 		a.err = c.newError(p)
 		a.err.cause = c.scrub(err)
 		return nil, a
 	}
-	c.addHeaders(p, hreq)
+	c.addHeaders(p, hreq.Header)
 
-	hresp, err := c.http.Do(hreq)
+	hresp, err := c.httpClient().Do(hreq)
 	if err != nil {
 		a.sent = tr.sent()
 		a.err = c.newError(p)
@@ -147,73 +169,101 @@ func (c *Client) send(ctx context.Context, p *prepared, out any, n int) (*Respon
 		if errors.As(err, &uerr) {
 			err = uerr.Err // url.Error repeats the full URL, query string and all
 		}
-		// Some RoundTrippers (httpmock among them) put the URL in their own
-		// errors too.
-		text := strings.ReplaceAll(err.Error(), p.url.String(), p.redacted())
-		a.err.cause = &scrubbed{text: c.secrets.Scrub(text), err: err}
+		if tr.abandoned {
+			err = fmt.Errorf("%w before the request was written", ctx.Err())
+		}
+		a.err.cause = c.scrubURL(p, err)
 		return nil, a
 	}
 	defer closeBody(hresp.Body)
 	a.sent, a.status = true, hresp.StatusCode
 	if c.jar != nil {
 		if rc := hresp.Cookies(); len(rc) > 0 {
-			c.jar.SetCookies(p.url, rc)
+			c.jar.set(p.url, rc)
 		}
 	}
 	switch {
 	case redirected(p, hresp):
 		a.err = c.responseError(p, hresp.StatusCode, hresp.Header)
-		a.err.Message = "redirect refused (to " + redact.URL(hresp.Request.URL) + ")"
+		a.err.Message = "redirect refused (to " + c.secrets.Scrub(redact.URL(hresp.Request.URL)) + ")"
 		a.redirected = true
 		return nil, a
 	case hresp.StatusCode >= 300 && hresp.StatusCode < 400:
 		a.err = c.responseError(p, hresp.StatusCode, hresp.Header)
 		a.err.Message = "redirect refused"
 		if loc, err := hresp.Location(); err == nil {
-			a.err.Message += " (to " + redact.URL(loc) + ")"
+			a.err.Message += " (to " + c.secrets.Scrub(redact.URL(loc)) + ")"
 		}
 		return nil, a
 	case hresp.StatusCode < 200 || hresp.StatusCode >= 300:
 		a.err = c.errorFromResponse(p, hresp)
-		if hresp.StatusCode == http.StatusTooManyRequests || hresp.StatusCode == http.StatusServiceUnavailable {
-			a.retryAfter = parseRetryAfter(hresp.Header, time.Now())
-		}
+		a.retryAfter = parseRetryAfter(hresp.Header, time.Now())
 		return nil, a
 	}
-	if err := decodeSuccess(hresp, out); err != nil {
+	if err := c.decodeSuccess(hresp, out, confirm != nil); err != nil {
 		a.bodyFailed = true
 		a.err = c.responseError(p, hresp.StatusCode, hresp.Header)
-		a.err.Message = "response body unreadable"
+		a.err.Message = "answer unreadable"
 		a.err.cause = c.scrub(err)
 		return nil, a
 	}
-	return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, client: c, req: p}, a
+	if confirm != nil {
+		if err := confirm.Confirm(); err != nil {
+			a.unconfirmed = true
+			a.err = c.responseError(p, hresp.StatusCode, hresp.Header)
+			a.err.Message = "the answer does not show what the partner recorded: " + c.secrets.Scrub(err.Error())
+			return nil, a
+		}
+	}
+	return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Attempts: n, client: c, req: p}, a
+}
+
+// scrubURL scrubs a transport error whose text may hold the request URL
+// (some RoundTrippers, httpmock among them, put it in their errors).
+func (c *Client) scrubURL(p *prepared, err error) error {
+	text := strings.ReplaceAll(err.Error(), p.urlString, p.redacted())
+	s := c.scrub(err).(*scrubbedCause)
+	s.text = c.secrets.Scrub(text)
+	return s
 }
 
 // redirected reports whether the HTTP client followed a redirect to another
-// host, or turned the method into another (a caller's own client may do
-// either; the default client does neither).
+// host or scheme, or turned the method into another (the SDK's policy
+// allows neither; a RoundTripper might).
 func redirected(p *prepared, r *http.Response) bool {
 	return r.Request != nil && r.Request.URL != nil &&
-		(r.Request.URL.Host != p.url.Host || r.Request.Method != p.Method)
+		(r.Request.URL.Host != p.url.Host || r.Request.URL.Scheme != p.url.Scheme || r.Request.Method != p.Method)
 }
 
-func decodeSuccess(r *http.Response, out any) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxSuccessBody+1))
-	if err != nil {
-		return fmt.Errorf("reading response body: %w", err)
+// bodyBuffers holds response buffers between calls, so reading an answer
+// does not grow a new buffer every time.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// decodeSuccess reads a 2xx body and decodes it into out. For a
+// state-changing request an answer with no body at all is an error.
+func (c *Client) decodeSuccess(r *http.Response, out any, mustHaveBody bool) error {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 { // do not keep rare huge buffers alive
+			buf.Reset()
+			bodyBuffers.Put(buf)
+		}
+	}()
+	if _, err := buf.ReadFrom(io.LimitReader(r.Body, MaxSuccessBody+1)); err != nil {
+		return fmt.Errorf("reading the answer: %w", err)
 	}
-	if len(body) > MaxSuccessBody {
-		return fmt.Errorf("response body larger than %d bytes", MaxSuccessBody)
+	if buf.Len() > MaxSuccessBody {
+		return fmt.Errorf("answer larger than %d bytes", MaxSuccessBody)
 	}
-	if out == nil || r.StatusCode == http.StatusNoContent {
+	body := bytes.TrimSpace(buf.Bytes())
+	switch {
+	case len(body) == 0 && mustHaveBody:
+		return fmt.Errorf("HTTP %d with an empty body", r.StatusCode)
+	case out == nil || len(body) == 0:
 		return nil
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return errors.New("empty response body")
-	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("decoding response body: %w", err)
+		return fmt.Errorf("decoding the answer: %w", err)
 	}
 	return nil
 }
@@ -224,10 +274,13 @@ func (c *Client) errorFromResponse(p *prepared, r *http.Response) *Error {
 	e := c.responseError(p, r.StatusCode, r.Header)
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxErrorBody))
 	if err != nil {
-		e.cause = c.scrub(fmt.Errorf("reading error body: %w", err))
+		e.cause = c.scrub(fmt.Errorf("reading the error body: %w", err))
 	}
 	if c.parseError != nil {
 		c.parseError(e, r.Header, body)
+		if e.Outcome != AlreadyApplied {
+			e.Outcome = OutcomeUnknown // Do classifies it
+		}
 	}
 	if id := r.Header.Get(c.traceHeader); c.traceHeader != "" && id != "" {
 		e.TraceID = id // the header, when sent, wins over a body's trace id
@@ -239,13 +292,17 @@ func (c *Client) errorFromResponse(p *prepared, r *http.Response) *Error {
 	return e
 }
 
+// maxPartnerText bounds each piece of partner text kept on an error.
+const maxPartnerText = 1000
+
 // scrubPartnerText removes secrets and card numbers from what the partner
-// said: code, message and field errors.
+// said (code, message, trace id and field errors) and keeps each short.
 func (c *Client) scrubPartnerText(e *Error) {
-	e.Code, e.Message = c.secrets.Scrub(e.Code), c.secrets.Scrub(e.Message)
+	clean := func(s string) string { return redact.Clip(c.secrets.Scrub(s), maxPartnerText) }
+	e.Code, e.Message, e.TraceID = clean(e.Code), clean(e.Message), clean(e.TraceID)
 	for i := range e.Fields {
 		f := &e.Fields[i]
-		f.Field, f.Code, f.Message = c.secrets.Scrub(f.Field), c.secrets.Scrub(f.Code), c.secrets.Scrub(f.Message)
+		f.Field, f.Code, f.Message = clean(f.Field), clean(f.Code), clean(f.Message)
 	}
 }
 
@@ -254,32 +311,13 @@ func (c *Client) responseError(p *prepared, status int, h http.Header) *Error {
 	e := c.newError(p)
 	e.StatusCode = status
 	if c.traceHeader != "" {
-		e.TraceID = h.Get(c.traceHeader)
+		e.TraceID = c.secrets.Scrub(h.Get(c.traceHeader))
 	}
 	return e
 }
 
 func (c *Client) newError(p *prepared) *Error {
-	return &Error{Partner: c.partner, Op: p.Op, Method: p.Method, URL: p.redacted()}
-}
-
-// Unsent is the package-level Unsent with err's text scrubbed of this
-// client's secrets and card numbers, for causes that come from outside the
-// SDK (a caller's token source).
-func (c *Client) Unsent(op string, err error) error {
-	var e *Error
-	if err == nil || errors.As(err, &e) {
-		return err
-	}
-	return &Error{Partner: c.partner, Op: op, outcome: NotApplied, cause: c.scrub(err)}
-}
-
-// scrub wraps err so its text carries no known secret.
-func (c *Client) scrub(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &scrubbed{text: c.secrets.Scrub(err.Error()), err: err}
+	return &Error{Partner: c.partner, Op: p.Op, Method: p.Method, URL: c.secrets.Scrub(p.redacted())}
 }
 
 // closeBody drains a little of what is left, so the connection can be
@@ -287,24 +325,4 @@ func (c *Client) scrub(err error) error {
 func closeBody(b io.ReadCloser) {
 	_, _ = io.CopyN(io.Discard, b, 64<<10)
 	_ = b.Close()
-}
-
-func (c *Client) logAttempt(ctx context.Context, p *prepared, a attempt, d time.Duration) {
-	level := slog.LevelInfo
-	if a.err != nil {
-		level = slog.LevelWarn
-	}
-	if !c.log.Enabled(ctx, level) {
-		return
-	}
-	c.log.LogAttrs(ctx, level, "datapump http",
-		slog.String("partner", c.partner),
-		slog.String("op", p.Op),
-		slog.String("method", p.Method),
-		slog.String("host", p.url.Host),
-		slog.String("path", p.url.Path),
-		slog.Int("status", a.status),
-		slog.Duration("duration", d),
-		slog.Int("attempt", a.n),
-	)
 }

@@ -1,51 +1,62 @@
 package transport
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/civicpay/datapump/internal/redact"
 )
 
-// The two answers to "may I resend?". Every *Error matches exactly one of
-// them with errors.Is; a nil error means the call was applied.
-var (
-	// ErrNotApplied: the partner did not apply the request. Either it never
-	// left (invalid input, context already done, connection refused) or the
-	// partner definitively refused it (a 4xx, an error envelope). Fix the
-	// cause and resend.
-	ErrNotApplied = errors.New("not applied")
-
-	// ErrOutcomeUnknown: the request may have reached the partner and no
-	// definite answer came back (timeout or reset after the request was
-	// written, a 5xx on a call that changes state, a 2xx whose body could not
-	// be read). Reconcile with the partner before resending; the error's
-	// Reconcile field says how.
-	ErrOutcomeUnknown = errors.New("outcome unknown")
-)
-
-// Outcome says whether a failed call may have changed the partner's state.
+// Outcome says what a failed call did to the partner's state. The zero
+// value is OutcomeUnknown, so an *Error built without one never claims
+// that resending is safe.
 type Outcome int
 
-// Outcomes of a failed call.
+// The outcomes of a failed call.
 const (
-	NotApplied Outcome = iota + 1
-	OutcomeUnknown
+	// OutcomeUnknown: the request may have reached the partner and no
+	// definite answer came back. Reconcile before resending.
+	OutcomeUnknown Outcome = iota
+	// NotApplied: the partner did not apply the request. Resending cannot
+	// apply it twice.
+	NotApplied
+	// AlreadyApplied: the partner refused the request because what it asks
+	// was done before (a second commit of one transaction, an invoice
+	// already paid). Never resend: the first one stands.
+	AlreadyApplied
 )
 
-func (o Outcome) sentinel() error {
-	if o == OutcomeUnknown {
-		return ErrOutcomeUnknown
+// String names the outcome as errors print it.
+func (o Outcome) String() string {
+	switch o {
+	case NotApplied:
+		return "not applied"
+	case AlreadyApplied:
+		return "already applied"
 	}
-	return ErrNotApplied
+	return "outcome unknown"
 }
 
+// Sentinels for errors.Is. Every *Error matches exactly one of
+// ErrOutcomeUnknown, ErrNotApplied and ErrAlreadyApplied; ErrTemporary
+// further marks the ErrNotApplied errors after which resending the same
+// request later can succeed.
+var (
+	ErrOutcomeUnknown = errors.New("outcome unknown")
+	ErrNotApplied     = errors.New("not applied")
+	ErrAlreadyApplied = errors.New("already applied")
+	ErrTemporary      = errors.New("temporary")
+)
+
 // FieldError is one field-level complaint, from the partner's error body or
-// from the SDK's own validation.
+// from the SDK's own checks before sending.
 type FieldError struct {
-	Field   string // the field name, as the partner or the SDK names it
+	Field   string // the field, as the partner or the SDK names it
 	Code    string // the partner's code for the problem, if any
-	Message string
+	Message string // what is wrong; never the field's value
 }
 
 // String formats the complaint as "Field [Code]: Message".
@@ -60,25 +71,43 @@ func (f FieldError) String() string {
 	return s
 }
 
-// Error is the one error type every operation returns. It carries what the
-// partner said (status, code, message, trace id), where the request went (with
-// secrets redacted) and the outcome, which errors.Is exposes through
-// ErrNotApplied and ErrOutcomeUnknown. Its text never contains a password,
-// token, session id, cookie value or card number.
+// Error is the one error type every operation of every partner package
+// returns. It says what the partner said (status, code, message, field
+// errors, trace id), where the request went (secrets redacted), how many
+// HTTP attempts were made, and the call's Outcome, which errors.Is exposes
+// through the sentinels. Its text never contains a password, token,
+// session id, cookie value or card number, and stays on one line.
+//
+// A zero or partly filled Error is valid: its Outcome is OutcomeUnknown
+// unless set, so code that fakes a partner client behind its own interface
+// can build any of the outcomes with a struct literal.
 type Error struct {
-	Partner    string       // partner package name, e.g. "citrus"
-	Op         string       // SDK operation, e.g. "PostPayment"
+	Partner string // partner package name, e.g. "citrus"
+	Op      string // the operation the caller called, e.g. "PostPayment"
+	// Step names the part of Op that failed when it was not Op's own
+	// request, e.g. "login" when logging in for a PostPayment failed.
+	Step       string
 	Method     string       // HTTP method; empty if nothing was sent
-	URL        string       // request URL with query values and user info redacted
+	URL        string       // request URL, query values and user info redacted
 	StatusCode int          // HTTP status; 0 if no response arrived
 	Code       string       // the partner's own error code
-	Message    string       // the partner's own error message
+	Message    string       // the partner's own message, or the SDK's
 	TraceID    string       // the partner's id for this call, for its support desk
-	Fields     []FieldError // field-level details
-	Reconcile  string       // for ErrOutcomeUnknown: how to find out what happened
+	Fields     []FieldError // field-level complaints, the partner's or the SDK's
+	// Outcome says whether the request may have been applied; the zero
+	// value is OutcomeUnknown.
+	Outcome Outcome
+	// Temporary, on a NotApplied error, says that resending the same
+	// request later can succeed (nothing left, a timeout, 408, 429, 5xx).
+	// False means it must be fixed first (invalid input, 4xx, a refusal).
+	Temporary bool
+	// Attempts is how many HTTP requests the SDK made for Op.
+	Attempts int
+	// Reconcile says, when the outcome is unknown or already applied, how
+	// to find out what the partner holds before doing anything else.
+	Reconcile string
 
-	outcome Outcome
-	cause   error
+	cause error
 }
 
 // Error formats the failure on one line.
@@ -87,6 +116,9 @@ func (e *Error) Error() string {
 	b.WriteString(e.Partner)
 	if e.Op != "" {
 		b.WriteString(" " + e.Op)
+	}
+	if e.Step != "" {
+		b.WriteString(" (step " + e.Step + ")")
 	}
 	if e.Method != "" {
 		b.WriteString(": " + e.Method + " " + e.URL)
@@ -114,70 +146,132 @@ func (e *Error) Error() string {
 	if e.cause != nil {
 		b.WriteString(": " + e.cause.Error())
 	}
-	switch {
-	case e.outcome == OutcomeUnknown:
-		b.WriteString(" (outcome unknown")
-		if e.Reconcile != "" {
-			b.WriteString(": " + e.Reconcile)
-		}
-		b.WriteString(")")
-	case e.Method == "":
-		b.WriteString(" (not applied: nothing was sent)")
-	default:
-		b.WriteString(" (not applied)")
-	}
-	return b.String()
+	b.WriteString(" (" + e.verdict() + ")")
+	return redact.OneLine(b.String())
 }
 
-// Unwrap returns the cause: a *ValidationError, a context error, a network
-// error (its text scrubbed of secrets), or nil when the partner answered.
+// verdict is the outcome as the caller should act on it.
+func (e *Error) verdict() string {
+	switch {
+	case e.Outcome == AlreadyApplied:
+		s := "already applied: do not resend"
+		if e.Reconcile != "" {
+			s += "; " + e.Reconcile
+		}
+		return s
+	case e.Outcome == NotApplied && e.Method == "" && e.StatusCode == 0 && e.Attempts == 0:
+		return "not applied: nothing was sent"
+	case e.Outcome == NotApplied && e.Temporary:
+		return "not applied: safe to resend later"
+	case e.Outcome == NotApplied:
+		return "not applied: fix before resending"
+	}
+	s := "outcome unknown: reconcile before resending"
+	if e.Reconcile != "" {
+		s += "; " + e.Reconcile
+	}
+	return s
+}
+
+// Unwrap returns the cause: a context error (context.Canceled or
+// context.DeadlineExceeded, which errors.Is finds through it) or a
+// description of a network or decoding failure with its text scrubbed. It
+// never reaches a raw, unscrubbed error. It is nil when the partner
+// answered.
 func (e *Error) Unwrap() error { return e.cause }
 
-// Is reports whether target is the sentinel for this error's outcome.
-func (e *Error) Is(target error) bool { return target == e.outcome.sentinel() }
+// Is reports whether target is the sentinel of this error's outcome, or
+// ErrTemporary for a temporary NotApplied error.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrOutcomeUnknown:
+		return e.Outcome != NotApplied && e.Outcome != AlreadyApplied
+	case ErrNotApplied:
+		return e.Outcome == NotApplied
+	case ErrAlreadyApplied:
+		return e.Outcome == AlreadyApplied
+	case ErrTemporary:
+		return e.Outcome == NotApplied && e.Temporary
+	}
+	return false
+}
 
-// IsUnauthorized reports whether err is a partner's 401 that left the request
-// not applied, i.e. the credentials or session must be renewed and the call
-// may be sent again.
+// IsUnauthorized reports whether err is a partner's 401 that left the
+// request not applied: the credentials or session must be renewed, and the
+// call may be sent again.
 func IsUnauthorized(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.StatusCode == http.StatusUnauthorized && e.outcome == NotApplied
+	return errors.As(err, &e) && e.StatusCode == http.StatusUnauthorized && e.Outcome == NotApplied
 }
 
-// ValidationError reports input refused before anything was sent. It names
-// the offending field and never repeats the field's value.
-type ValidationError struct {
-	Field  string // e.g. "BillerReference" or "Config.ProdBaseURL"
-	Reason string // e.g. "must not be empty"
+// temporaryStatus reports whether a refusal with this HTTP status may
+// succeed if the same request is sent again later.
+func temporaryStatus(status int) bool {
+	return status == 0 || status == http.StatusRequestTimeout || status == http.StatusTooEarly ||
+		status == http.StatusTooManyRequests || status >= 500
 }
 
-// Error formats the complaint as "invalid Field: Reason".
-func (v *ValidationError) Error() string { return "invalid " + v.Field + ": " + v.Reason }
-
-// Invalid returns a NotApplied *Error for input refused before sending.
-func Invalid(partner, op, field, reason string) *Error {
-	return &Error{Partner: partner, Op: op, outcome: NotApplied, cause: &ValidationError{Field: field, Reason: reason}}
-}
-
-// scrubbed carries a cause whose text has had secrets removed while keeping
-// the original for errors.Is and errors.As (context.DeadlineExceeded,
-// net.Error and so on).
-type scrubbed struct {
+// scrubbedCause carries a cause's text with secrets removed. Unwrap leads
+// only to the context error the original matched, so the raw error (whose
+// text may hold a URL with credentials) is out of reach.
+type scrubbedCause struct {
 	text string
-	err  error
+	ctx  error // context.Canceled, context.DeadlineExceeded or nil
 }
 
-func (s *scrubbed) Error() string { return s.text }
-func (s *scrubbed) Unwrap() error { return s.err }
+func (s *scrubbedCause) Error() string { return s.text }
+func (s *scrubbedCause) Unwrap() error { return s.ctx }
 
-// Unsent returns err as an *Error: unchanged if it is one already, otherwise a
-// NotApplied *Error (nothing was sent) with err as its cause. It is for
-// failures before any request left, such as a context that ended while
-// waiting for a login another goroutine started.
-func Unsent(partner, op string, err error) error {
+// Timeout reports whether the cause was a timeout, as net.Error does.
+func (s *scrubbedCause) Timeout() bool { return s.ctx == context.DeadlineExceeded }
+
+// scrub turns err into a cause safe to keep on an *Error.
+func (c *Client) scrub(err error) error {
+	if err == nil {
+		return nil
+	}
+	s := &scrubbedCause{text: c.secrets.Scrub(err.Error())}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		s.ctx = context.DeadlineExceeded
+	case errors.Is(err, context.Canceled):
+		s.ctx = context.Canceled
+	default:
+		var t interface{ Timeout() bool }
+		if errors.As(err, &t) && t.Timeout() {
+			s.ctx = context.DeadlineExceeded
+		}
+	}
+	return s
+}
+
+// Unsent returns err as an *Error of op: unchanged if it is one already,
+// otherwise a NotApplied *Error (nothing was sent) with err, scrubbed of
+// this client's secrets, as its cause. It is for failures before any
+// request left, such as a caller's token source failing or a context
+// that ended while waiting for a login.
+func (c *Client) Unsent(op string, err error) error {
 	var e *Error
 	if err == nil || errors.As(err, &e) {
 		return err
 	}
-	return &Error{Partner: partner, Op: op, outcome: NotApplied, cause: err}
+	return &Error{Partner: c.partner, Op: op, Outcome: NotApplied, Temporary: true, cause: c.scrub(err)}
+}
+
+// AsStep returns err as an error of the caller's operation op, naming
+// step (such as a login) as the part that failed. A shared *Error is
+// copied, never changed.
+func (c *Client) AsStep(op, step string, err error) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		e = c.Unsent(op, err).(*Error)
+		e.Step = step
+		return e
+	}
+	if e.Op == op {
+		return e
+	}
+	cp := *e
+	cp.Op, cp.Step = op, step
+	return &cp
 }

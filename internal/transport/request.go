@@ -2,62 +2,68 @@ package transport
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/civicpay/datapump/internal/redact"
-	"github.com/google/go-querystring/query"
 )
 
 // Request describes one partner call. The engine encodes it once and may
-// send it more than once, as the retry policy allows.
+// send it more than once, as its Effect and the retry policy allow.
 type Request struct {
-	Op     string // SDK operation name, for errors and logs
-	Kind   Kind
+	Op     string // the SDK operation, for errors and logs
+	Effect Effect // required: what the request does to the partner's state
 	Method string
-	// Path is joined under the client's base URL, keeping the base URL's own
-	// path (".../IPS-TST-RS/api" + "/portal/auth"). Dynamic segments must be
-	// escaped with Segment. "." and ".." segments are refused.
-	Path string
-	// URL, when set, is used instead of base URL + Path (e.g. an OAuth token
-	// endpoint on another host). It must be absolute.
+	// Path is joined under the client's base URL, keeping the base URL's
+	// own path (".../IPS-TST-RS/api" + "/portal/auth"). Each "{Name}" in
+	// it is replaced, in order, by the next PathArgs value, escaped as one
+	// segment; a value that is empty, "." or "..", or holds a slash or
+	// backslash (plain or percent-encoded) is refused before sending, and
+	// the error names Name.
+	Path     string
+	PathArgs []string
+	// URL, when set, is used instead of base URL + Path (e.g. an OAuth
+	// token endpoint on another host). It must be absolute.
 	URL *url.URL
-	// Query is url.Values (keys sorted), a struct with `url:"..."` tags
-	// (go-querystring), or a string already encoded, for a partner whose
-	// document fixes the order of parameters.
-	Query any
-	// JSON is encoded as the request body, with Content-Type application/json.
-	JSON any
+	// Query is the query string, already encoded (url.Values.Encode or
+	// go-querystring's query.Values(v).Encode()).
+	Query string
+	// JSON is encoded as the request body, with Content-Type
+	// application/json. ContentType overrides the Content-Type.
+	JSON        any
+	ContentType string
 	// Form is encoded as an application/x-www-form-urlencoded body.
 	Form url.Values
-	// Header is added to the request. Secret headers (Authorization) are
-	// never logged nor put in errors.
+	// Header is added to the request. Values are never logged nor put in
+	// errors.
 	Header http.Header
-	// Cookies are sent with the request; a cookie here replaces a jar cookie
-	// of the same name.
-	Cookies []*http.Cookie
+	// Cookies are sent with the request; one of them replaces a cookie of
+	// the same name from the client's cookie jar.
+	Cookies *Cookies
 	// Reconcile tells the caller how to find out whether the request was
 	// applied, should its outcome be unknown.
 	Reconcile string
 }
 
-// Segment escapes s for use as one path segment.
-func Segment(s string) string { return url.PathEscape(s) }
+// defaultReconcile is the advice on an unknown outcome when the partner
+// package gives none.
+const defaultReconcile = "ask the partner whether it was applied"
 
 // prepared is a Request encoded once, ready to send any number of times.
 // It belongs to one Do call and is not shared between goroutines.
 type prepared struct {
 	*Request
 	url         *url.URL
+	urlString   string
 	safeQuery   []string
 	redactedURL string // computed on first use: only errors need it
 	body        []byte
-	contentType string
+	contentType []string
 }
 
-// redacted returns the URL as errors show it.
+// redacted returns the URL as errors and logs show it.
 func (p *prepared) redacted() string {
 	if p.redactedURL == "" {
 		p.redactedURL = redact.URL(p.url, p.safeQuery...)
@@ -65,106 +71,201 @@ func (p *prepared) redacted() string {
 	return p.redactedURL
 }
 
+func (p *prepared) reconcile() string {
+	if p.Reconcile != "" {
+		return p.Reconcile
+	}
+	return defaultReconcile
+}
+
+var (
+	contentJSON = []string{"application/json"}
+	contentForm = []string{"application/x-www-form-urlencoded"}
+)
+
+// prepare encodes r, refusing what cannot be sent safely.
 func (c *Client) prepare(r *Request) (*prepared, error) {
-	p := &prepared{Request: r}
+	var chk Checks
+	if !r.Effect.valid() {
+		chk.Add("request effect", "is undeclared: every request must say whether it reads, logs in or writes")
+	}
 	if r.JSON != nil && r.Form != nil {
-		return nil, Invalid(c.partner, r.Op, "request body", "has both a JSON and a form body")
+		chk.Add("request body", "has both a JSON and a form body")
 	}
-	u, err := c.resolve(r)
-	if err != nil {
-		return nil, Invalid(c.partner, r.Op, "request path", err.Error())
-	}
-	if r.Query != nil {
-		q, err := encodeQuery(r.Query)
-		if err != nil {
-			return nil, Invalid(c.partner, r.Op, "request query", err.Error())
-		}
-		u.RawQuery = q
-	}
-	p.url, p.safeQuery = u, c.safeQuery
+	u := c.resolve(r, &chk)
+	p := &prepared{Request: r, url: u, safeQuery: c.safeQuery}
 	switch {
 	case r.JSON != nil:
 		b, err := json.Marshal(r.JSON)
 		if err != nil {
-			return nil, Invalid(c.partner, r.Op, "request body", c.secrets.Scrub(err.Error()))
+			chk.Add("request body", "cannot be encoded as JSON")
 		}
-		p.body, p.contentType = b, "application/json"
+		p.body, p.contentType = b, contentJSON
+		if r.ContentType != "" {
+			p.contentType = []string{r.ContentType}
+		}
 	case r.Form != nil:
-		p.body, p.contentType = []byte(r.Form.Encode()), "application/x-www-form-urlencoded"
+		p.body, p.contentType = []byte(r.Form.Encode()), contentForm
 	}
+	if err := chk.Err(c.partner, r.Op); err != nil {
+		return nil, err
+	}
+	u.RawQuery = r.Query
+	p.urlString = u.String()
 	return p, nil
 }
 
-func (c *Client) resolve(r *Request) (*url.URL, error) {
+// resolve builds the request URL: r.URL, or the base URL joined with the
+// path, its placeholders filled.
+func (c *Client) resolve(r *Request, chk *Checks) *url.URL {
 	if r.URL != nil {
 		if !r.URL.IsAbs() {
-			return nil, fmt.Errorf("URL %q is not absolute", redact.URL(r.URL))
+			chk.Add("request URL", "is not absolute")
+			return &url.URL{}
 		}
 		u := *r.URL
-		return &u, nil
+		return &u
 	}
-	rest := strings.TrimPrefix(r.Path, "/")
-	for seg := range strings.SplitSeq(rest, "/") {
+	var escaped strings.Builder
+	escaped.Grow(len(c.basePath) + len(r.Path) + 16)
+	escaped.WriteString(c.basePath)
+	if !strings.HasPrefix(r.Path, "/") {
+		escaped.WriteByte('/')
+	}
+	rest, args := r.Path, r.PathArgs
+	for {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			break
+		}
+		escaped.WriteString(rest[:i])
+		name := rest[i+1 : i+j]
+		rest = rest[i+j+1:]
+		if len(args) == 0 {
+			chk.Add(name, "is missing from the request path")
+			continue
+		}
+		arg := args[0]
+		args = args[1:]
+		before := len(chk.fields)
+		chk.PathSegment(name, arg, 0)
+		if len(chk.fields) == before {
+			escaped.WriteString(url.PathEscape(arg))
+		}
+	}
+	escaped.WriteString(rest)
+	if len(args) > 0 {
+		chk.Add("request path", "has more values than placeholders")
+	}
+	path := escaped.String()
+	for seg := range strings.SplitSeq(path, "/") {
 		if seg == "." || seg == ".." {
-			return nil, fmt.Errorf("path must not contain %q segments", seg)
+			chk.Add("request path", `must not contain "." or ".." segments`)
+			break
 		}
 	}
 	u := *c.base
-	u.RawQuery = ""
-	escaped := c.basePath + "/" + rest
-	p, err := url.PathUnescape(escaped)
+	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
+	unescaped, err := url.PathUnescape(path)
 	if err != nil {
-		return nil, fmt.Errorf("bad path escape: %w", err)
+		chk.Add("request path", "has a bad percent-escape")
+		return &u
 	}
-	u.Path, u.RawPath = p, ""
-	if u.EscapedPath() != escaped {
-		u.RawPath = escaped // keeps escapes such as %2F inside a segment
+	u.Path, u.RawPath = unescaped, ""
+	if u.EscapedPath() != path {
+		u.RawPath = path
 	}
-	return &u, nil
-}
-
-func encodeQuery(q any) (string, error) {
-	switch v := q.(type) {
-	case string:
-		return v, nil
-	case url.Values:
-		return v.Encode(), nil
-	default:
-		vals, err := query.Values(q)
-		if err != nil {
-			return "", err
-		}
-		return vals.Encode(), nil
-	}
+	return &u
 }
 
 // addHeaders sets one attempt's headers. The fixed values are slices built
-// once per client; net/http only reads them.
-func (c *Client) addHeaders(p *prepared, req *http.Request) {
-	h := req.Header
+// once; net/http only reads them.
+func (c *Client) addHeaders(p *prepared, h http.Header) {
 	h["User-Agent"] = c.userAgentV
 	h["Accept"] = c.acceptV
-	if p.contentType != "" {
-		h["Content-Type"] = []string{p.contentType}
+	if p.contentType != nil {
+		h["Content-Type"] = p.contentType
 	}
 	for k, vs := range p.Header {
-		h[http.CanonicalHeaderKey(k)] = vs
+		h[k] = vs
 	}
-	if c.jar != nil {
-		for _, ck := range c.jar.Cookies(p.url) {
-			if !hasCookie(p.Cookies, ck.Name) {
-				req.AddCookie(ck)
-			}
-		}
-	}
-	for _, ck := range p.Cookies {
-		req.AddCookie(ck)
+	if v := c.cookieHeader(p); v != "" {
+		h["Cookie"] = []string{v}
 	}
 }
 
-func hasCookie(cs []*http.Cookie, name string) bool {
-	for _, c := range cs {
-		if c.Name == name {
+// Cookies is a fixed set of cookies to send with requests, rendered once
+// (a partner builds one per session). It is safe for concurrent use.
+type Cookies struct {
+	names  []string
+	header string
+	merged atomic.Pointer[mergedCookies]
+}
+
+// mergedCookies is a Cookies header joined with the jar's cookies for one
+// URL path, valid while the jar has not changed.
+type mergedCookies struct {
+	gen   uint64
+	where string
+	value string
+}
+
+// NewCookies renders cs as a Cookie header value; invalid bytes in names
+// and values are dropped as net/http drops them.
+func NewCookies(cs ...*http.Cookie) *Cookies {
+	r := &http.Request{Header: http.Header{}}
+	out := &Cookies{}
+	for _, ck := range cs {
+		r.AddCookie(ck)
+		out.names = append(out.names, ck.Name)
+	}
+	out.header = r.Header.Get("Cookie")
+	return out
+}
+
+// cookieHeader returns the Cookie header for p: its cookies, plus the jar's
+// cookies of other names.
+func (c *Client) cookieHeader(p *prepared) string {
+	own := p.Cookies
+	if c.jar == nil {
+		if own == nil {
+			return ""
+		}
+		return own.header
+	}
+	if own == nil {
+		own = noCookies
+	}
+	gen, where := c.jar.gen.Load(), p.url.Host+p.url.Path
+	if m := own.merged.Load(); m != nil && m.gen == gen && m.where == where {
+		return m.value
+	}
+	var b strings.Builder
+	b.WriteString(own.header)
+	for _, ck := range c.jar.jar.Cookies(p.url) {
+		if !contains(own.names, ck.Name) {
+			if b.Len() > 0 {
+				b.WriteString("; ")
+			}
+			b.WriteString(ck.Name + "=" + ck.Value)
+		}
+	}
+	v := b.String()
+	if own != noCookies {
+		own.merged.Store(&mergedCookies{gen: gen, where: where, value: v})
+	}
+	return v
+}
+
+var noCookies = &Cookies{}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
 			return true
 		}
 	}

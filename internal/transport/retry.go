@@ -8,32 +8,52 @@ import (
 	"time"
 )
 
-// Kind says what a request does to the partner's state, which decides what
-// may be retried and what a failure means.
-type Kind int
+// Effect says what a request does to the partner's state, which decides
+// what may be retried and what a failure means. The zero value is not an
+// effect: Do refuses a request that does not declare one, so a payment
+// post can never be mistaken for a read.
+type Effect int
 
 const (
 	// Read changes nothing: retried on any transient failure; a failure is
-	// always ErrNotApplied (there is nothing to apply).
-	Read Kind = iota
+	// always NotApplied (there is nothing to apply).
+	Read Effect = iota + 1
 	// Login obtains a session or token: retried like a Read.
 	Login
-	// Write changes state and is not idempotent (posting a payment): retried
-	// only when the request provably never left, or the partner refused it
-	// with 408 or 429. Any failure after it may have arrived is
-	// ErrOutcomeUnknown.
+	// Write changes state and repeating it could apply it twice (posting a
+	// payment): retried only when the request provably never left, or the
+	// partner refused it with 408 or 429. A failure after it may have
+	// arrived is OutcomeUnknown, and a 2xx must confirm what the partner
+	// recorded (see Confirmer).
 	Write
-	// IdempotentWrite changes state but repeating it cannot apply it twice
-	// (e.g. an upsert keyed by the caller): retried like a Read, while its
-	// failures are classified like a Write's.
-	IdempotentWrite
+	// RepeatableWrite changes state, but repeating it cannot apply it
+	// twice (an upsert keyed by the caller; opening a transaction that
+	// charges nothing until committed): retried like a Read, its failures
+	// classified and its answers confirmed like a Write's.
+	RepeatableWrite
 )
 
-func (k Kind) changesState() bool { return k == Write || k == IdempotentWrite }
-func (k Kind) repeatable() bool   { return k != Write }
+func (e Effect) valid() bool        { return e >= Read && e <= RepeatableWrite }
+func (e Effect) changesState() bool { return e == Write || e == RepeatableWrite }
+func (e Effect) repeatable() bool   { return e != Write }
+
+// String names the effect.
+func (e Effect) String() string {
+	switch e {
+	case Read:
+		return "read"
+	case Login:
+		return "login"
+	case Write:
+		return "write"
+	case RepeatableWrite:
+		return "repeatable write"
+	}
+	return "undeclared"
+}
 
 // RetryPolicy bounds automatic retries. Whatever it says, a request that may
-// already have been applied is never resent unless its Kind is repeatable.
+// already have been applied is never resent unless repeating it is safe.
 type RetryPolicy struct {
 	MaxAttempts int           // attempts in all, including the first; 1 disables retries
 	BaseDelay   time.Duration // first backoff; doubles each attempt, with jitter
@@ -45,27 +65,27 @@ func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{MaxAttempts: 3, BaseDelay: 200 * time.Millisecond, MaxDelay: 5 * time.Second}
 }
 
-func (p RetryPolicy) validate() error {
+func (p RetryPolicy) check(c *Checks) {
 	switch {
 	case p.MaxAttempts < 1:
-		return &ValidationError{Field: "RetryPolicy.MaxAttempts", Reason: "must be at least 1"}
+		c.Add("RetryPolicy.MaxAttempts", "must be at least 1")
 	case p.BaseDelay < 0 || p.MaxDelay < 0:
-		return &ValidationError{Field: "RetryPolicy", Reason: "delays must not be negative"}
+		c.Add("RetryPolicy", "delays must not be negative")
 	case p.MaxDelay < p.BaseDelay:
-		return &ValidationError{Field: "RetryPolicy.MaxDelay", Reason: "must not be less than BaseDelay"}
+		c.Add("RetryPolicy.MaxDelay", "must not be less than BaseDelay")
 	}
-	return nil
 }
 
 // attempt is what one HTTP exchange produced, as far as retries care.
 type attempt struct {
-	n          int
-	sent       bool   // bytes may have reached the partner
-	status     int    // 0 if no response arrived
-	err        *Error // set when the attempt failed
-	bodyFailed bool   // a 2xx arrived but its body could not be read or decoded
-	redirected bool   // the HTTP client followed a redirect the SDK does not accept
-	retryAfter time.Duration
+	n           int
+	sent        bool   // bytes may have reached the partner
+	status      int    // 0 if no response arrived
+	err         *Error // set when the attempt failed
+	bodyFailed  bool   // a 2xx arrived but its body could not be read or decoded
+	unconfirmed bool   // a 2xx arrived that does not show what the partner recorded
+	redirected  bool   // a redirect the SDK does not follow
+	retryAfter  time.Duration
 }
 
 // mayHaveApplied reports whether a state-changing request could have taken
@@ -74,7 +94,7 @@ func (a attempt) mayHaveApplied() bool {
 	switch {
 	case a.status == 0:
 		return a.sent
-	case a.redirected, a.bodyFailed, a.status >= 300 && a.status < 400, a.status >= 500:
+	case a.redirected, a.bodyFailed, a.unconfirmed, a.status >= 300 && a.status < 400, a.status >= 500:
 		return true
 	}
 	return false
@@ -88,26 +108,28 @@ type retryDecision struct {
 }
 
 // decide runs the retry checks in order; the first that matches answers.
-func (p RetryPolicy) decide(ctx context.Context, k Kind, a attempt) retryDecision {
+func (p RetryPolicy) decide(ctx context.Context, e Effect, a attempt) retryDecision {
 	switch {
 	case ctx.Err() != nil:
 		return retryDecision{reason: "context done"}
 	case a.n >= p.MaxAttempts:
 		return retryDecision{reason: "attempts exhausted"}
-	case a.redirected:
-		return retryDecision{reason: "redirected"}
+	case a.redirected || (a.status >= 300 && a.status < 400):
+		return retryDecision{reason: "redirect refused"}
+	case a.err != nil && a.err.Outcome == AlreadyApplied:
+		return retryDecision{reason: "already applied"}
 	case a.status == 0 && !a.sent:
 		return p.again(ctx, a, "request never left")
 	case a.status == http.StatusTooManyRequests || a.status == http.StatusRequestTimeout:
 		return p.again(ctx, a, "partner refused for now")
-	case a.status != 0 && a.status < 500 && !a.bodyFailed:
+	case a.status != 0 && a.status < 500 && !a.bodyFailed && !a.unconfirmed:
 		return retryDecision{reason: "partner answered"}
-	case !k.repeatable():
-		return retryDecision{reason: "request may have been applied"}
+	case !e.repeatable():
+		return retryDecision{reason: "may have been applied"}
 	case a.status == 0:
 		return p.again(ctx, a, "network error")
-	case a.bodyFailed:
-		return p.again(ctx, a, "unreadable response")
+	case a.bodyFailed || a.unconfirmed:
+		return p.again(ctx, a, "unreadable answer")
 	case a.status != http.StatusNotImplemented:
 		return p.again(ctx, a, "server error")
 	}
@@ -144,6 +166,12 @@ func (p RetryPolicy) backoff(n int) time.Duration {
 	}
 	half := d / 2
 	return half + rand.N(half+1)
+}
+
+// worstCase bounds how long a call that keeps failing can take: every
+// attempt running out its timeout, every backoff at its cap.
+func (p RetryPolicy) worstCase(perAttempt time.Duration) time.Duration {
+	return time.Duration(p.MaxAttempts)*perAttempt + time.Duration(p.MaxAttempts-1)*p.MaxDelay
 }
 
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.

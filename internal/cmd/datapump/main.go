@@ -26,13 +26,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	verbose := fs.Bool("v", false, "print the SDK's log lines (method, host, path, status, duration, attempt)")
+	verbose := fs.Bool("v", false, "print the SDK's log lines (every HTTP attempt, at Debug)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
 	logger := slog.New(slog.DiscardHandler)
 	if *verbose {
-		logger = slog.New(slog.NewTextHandler(stdout, nil))
+		logger = slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -38,7 +38,7 @@ func TestDemoRuns(t *testing.T) {
 func TestDemoVerboseLogsWithoutSecrets(t *testing.T) {
 	var out, errOut bytes.Buffer
 	assert.Equal(t, 0, run([]string{"demo", "-v"}, &out, &errOut), errOut.String())
-	assert.Contains(t, out.String(), `msg="datapump http" partner=citrus op=Authenticate`)
+	assert.Contains(t, out.String(), `msg="datapump http" datapump.partner=citrus datapump.op=Authenticate`)
 	assert.NotContains(t, out.String(), citrustest.DefaultPassword)
 	assert.NotContains(t, out.String(), "Token=1", "query values are never printed")
 }

@@ -1,33 +1,33 @@
 // Package citrus posts completed payments to the Citrus County, FL
 // cashiering system ("IPS", Infor Public Sector REST services).
 //
-// IPS needs one call per payment: the payments backend tells it that the
-// invoice whose BillerReference it holds has been paid. The client logs in
-// (POST portal/auth), keeps the session for all goroutines, sends the session
-// back as the ss-id and ss-pid cookies together with any cookie IPS sets, and
-// logs in again once if IPS answers 401.
+// IPS needs one call per payment: PostPayment tells it that the invoice
+// whose BillerReference it holds has been paid. The client logs in (POST
+// portal/auth), keeps the session for all goroutines, sends it back as the
+// ss-id and ss-pid cookies together with any cookie IPS sets (such as
+// InstanceId), and logs in again once if IPS answers 401.
 //
-// Every error is a *Error that matches exactly one of ErrNotApplied (safe to
-// fix and resend) or ErrOutcomeUnknown (reconcile before resending). IPS
-// answering HTTP 200 with success:false is ErrNotApplied, and the transaction
-// IPS returned is still handed back.
+// Every error is a *Error whose outcome (see "The outcome model" in the
+// module's README) says whether the payment may be posted again. IPS
+// answering HTTP 200 with success:false is ErrNotApplied, and the
+// transaction IPS returned is still handed back. IPS offers no look-up
+// call, so an unknown outcome is settled by asking the county.
 //
 // Package citrustest is an in-process fake IPS server for tests.
 package citrus
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 
 	"github.com/civicpay/datapump/internal/redact"
-	"github.com/civicpay/datapump/internal/session"
+	"github.com/civicpay/datapump/internal/tokencache"
 	"github.com/civicpay/datapump/internal/transport"
 )
 
 const partner = "citrus"
 
-// Environment names an IPS instance.
+// Environment names an IPS instance, which selects the base URL.
 type Environment string
 
 // The IPS environments.
@@ -48,7 +48,8 @@ const (
 	DefaultIPSUserName = "Rhythm"
 )
 
-// Config is what a payments backend loads from its settings.
+// Config is what a payments backend loads from its settings. Printing it
+// (fmt, slog, encoding/json) never shows the password.
 type Config struct {
 	// Environment selects DEV or PROD. Required: there is no silent default.
 	Environment Environment
@@ -58,11 +59,11 @@ type Config struct {
 	// without it is refused rather than falling back to DEV.
 	ProdBaseURL string
 
-	// UserName and Password are the IPS credentials. They are sent in the
+	// UserName and Password are the IPS credentials. They travel in the
 	// login URL's query string (as IPS requires) and never appear in an
 	// error or log line.
 	UserName string
-	Password string
+	Password Secret
 
 	// CashRegister defaults to DefaultCashRegister.
 	CashRegister string
@@ -78,70 +79,64 @@ type Config struct {
 	MaintainSession bool
 }
 
-// String describes the Config without its password, so printing it is safe.
-func (c Config) String() string {
-	return fmt.Sprintf("citrus.Config{Environment:%s DevBaseURL:%s ProdBaseURL:%s UserName:%s Password:%s CashRegister:%s VoidReasonOnFailure:%s IPSUserName:%s MaintainSession:%t}",
-		c.Environment, c.DevBaseURL, c.ProdBaseURL, c.UserName, redact.Sensitive(c.Password), c.CashRegister, c.VoidReasonOnFailure, c.IPSUserName, c.MaintainSession)
-}
-
-// GoString is String, so %#v is safe too.
-func (c Config) GoString() string { return c.String() }
-
 // Client posts payments to IPS. It is safe for concurrent use; create one
 // per IPS environment and reuse it.
 type Client struct {
 	cfg     Config
+	headers http.Header // sent with every request; nil when none
 	http    *transport.Client
-	session *session.Cache[AuthResult]
+	session *tokencache.Cache[session]
 }
 
-// New checks cfg and opts and returns a Client. It sends nothing.
+// New checks cfg and opts and returns a Client. It sends nothing; an
+// invalid Config is a NotApplied *Error of op "New" naming the fields.
 func New(cfg Config, opts ...Option) (*Client, error) {
 	base, err := cfg.normalize()
 	if err != nil {
-		return nil, fmt.Errorf("citrus.New: %w", err)
+		return nil, err
 	}
 	secrets := new(redact.Secrets)
-	secrets.AddPermanent(cfg.Password)
-	tc, err := transport.New(transport.Config{
-		Partner:    partner,
+	secrets.AddPermanent(cfg.Password.Reveal())
+	tc, err := transport.New(transport.Partner{
+		Name:       partner,
 		BaseURL:    base,
 		Secrets:    secrets,
 		ParseError: parseError,
 		CookieJar:  true,
 	}, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("citrus.New: %w", err)
+		return nil, err
 	}
 	c := &Client{cfg: cfg, http: tc}
-	c.session = session.New(partner, c.login, 0)
+	if cfg.MaintainSession {
+		c.headers = http.Header{"X-Ips-Maintain-Session": {"true"}}
+	}
+	c.session = tokencache.New(tc, opAuthenticate, c.login, 0)
 	return c, nil
 }
 
 // normalize fills defaults and checks every field, returning the base URL.
 func (c *Config) normalize() (*url.URL, error) {
-	var raw, field string
+	var chk transport.Checks
+	var base *url.URL
 	switch c.Environment {
 	case Dev:
 		if c.DevBaseURL == "" {
 			c.DevBaseURL = DefaultDevBaseURL
 		}
-		raw, field = c.DevBaseURL, "Config.DevBaseURL"
+		base = chk.BaseURL("Config.DevBaseURL", c.DevBaseURL)
 	case Prod:
-		raw, field = c.ProdBaseURL, "Config.ProdBaseURL"
-		if raw == "" {
-			return nil, &ValidationError{Field: field, Reason: "is required when Environment is PROD (there is no default, and DEV is never used instead)"}
+		if c.ProdBaseURL == "" {
+			chk.Add("Config.ProdBaseURL", "is required when Environment is PROD (there is no default, and DEV is never used instead)")
+		} else {
+			base = chk.BaseURL("Config.ProdBaseURL", c.ProdBaseURL)
 		}
 	case "":
-		return nil, &ValidationError{Field: "Config.Environment", Reason: `is required: "DEV" or "PROD"`}
+		chk.Add("Config.Environment", `is required: "DEV" or "PROD"`)
 	default:
-		return nil, &ValidationError{Field: "Config.Environment", Reason: `must be "DEV" or "PROD"`}
+		chk.Add("Config.Environment", `must be "DEV" or "PROD"`)
 	}
-	base, err := transport.ParseBaseURL(field, raw)
-	if err != nil {
-		return nil, err
-	}
-	defaults := []struct {
+	for _, d := range []struct {
 		field string
 		value *string
 		def   string
@@ -149,25 +144,18 @@ func (c *Config) normalize() (*url.URL, error) {
 		{"Config.CashRegister", &c.CashRegister, DefaultCashRegister},
 		{"Config.VoidReasonOnFailure", &c.VoidReasonOnFailure, DefaultVoidReasonOnFailure},
 		{"Config.IPSUserName", &c.IPSUserName, DefaultIPSUserName},
-	}
-	for _, d := range defaults {
+	} {
 		if *d.value == "" {
 			*d.value = d.def
 		}
-		if v := transport.CheckText(d.field, *d.value, 100); v != nil {
-			return nil, v
-		}
+		chk.Text(d.field, *d.value, 100)
 	}
 	if !isCookieSafe(c.IPSUserName) {
-		return nil, &ValidationError{Field: "Config.IPSUserName", Reason: "must be printable ASCII without spaces, quotes, commas, semicolons or backslashes (it travels in a cookie)"}
+		chk.Add("Config.IPSUserName", "must be printable ASCII without spaces, quotes, commas, semicolons or backslashes (it travels in a cookie)")
 	}
-	if v := transport.CheckText("Config.UserName", c.UserName, 256); v != nil {
-		return nil, v
-	}
-	if v := transport.CheckText("Config.Password", c.Password, 256); v != nil {
-		return nil, v
-	}
-	return base, nil
+	chk.Text("Config.UserName", c.UserName, 256)
+	chk.Text("Config.Password", c.Password.Reveal(), 256)
+	return base, chk.Err(partner, "New")
 }
 
 // isCookieSafe reports whether s can be a cookie value as is (RFC 6265).
@@ -179,12 +167,4 @@ func isCookieSafe(s string) bool {
 		}
 	}
 	return true
-}
-
-// headers are sent with every IPS request.
-func (c *Client) headers() http.Header {
-	if !c.cfg.MaintainSession {
-		return nil
-	}
-	return http.Header{"X-Ips-Maintain-Session": {"true"}}
 }

@@ -1,0 +1,194 @@
+// Package tokencache holds a partner session or access token for all the
+// goroutines of one SDK client: exactly one login runs when many callers
+// need one at once; a token near its expiry is renewed by one background
+// login while callers go on using it; a login that hangs is abandoned after
+// a deadline; and a call the partner refuses with 401 is sent once more
+// with a new token.
+package tokencache
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/civicpay/datapump/internal/transport"
+)
+
+// Token is a credential and the time it stops being valid.
+type Token[T any] struct {
+	Value  T
+	Expiry time.Time // zero: valid until the partner refuses it
+}
+
+// LoginFunc obtains a new token. prev is the token being replaced, or nil on
+// the first login, so a partner can use its refresh token. ctx carries the
+// login's deadline.
+type LoginFunc[T any] func(ctx context.Context, prev *Token[T]) (Token[T], error)
+
+// Cache holds one token. It is safe for concurrent use.
+type Cache[T any] struct {
+	http        *transport.Client
+	login       LoginFunc[T]
+	loginOp     string
+	renewBefore time.Duration
+	deadline    time.Duration
+	now         func() time.Time
+
+	mu      sync.Mutex
+	cur     *Token[T] // the last token obtained, valid or not
+	valid   bool      // cur may be used
+	renewAt time.Time // when a background renewal starts; zero: only when refused
+	gen     uint64    // counts tokens obtained
+	flight  *flight[T]
+}
+
+// flight is one login under way; whoever needs a token waits on it.
+type flight[T any] struct {
+	done chan struct{}
+	tok  Token[T]
+	gen  uint64
+	err  error
+}
+
+// New returns a Cache whose logins run through login, named loginOp in
+// errors (e.g. "Authenticate"). A token is renewed renewBefore its expiry,
+// or a quarter of its lifetime before, whichever is sooner, so a
+// short-lived token is still used. A login that has not finished within
+// the client's LoginDeadline is abandoned.
+func New[T any](c *transport.Client, loginOp string, login LoginFunc[T], renewBefore time.Duration) *Cache[T] {
+	return &Cache[T]{http: c, login: login, loginOp: loginOp, renewBefore: renewBefore, deadline: c.LoginDeadline(), now: time.Now}
+}
+
+// Get returns a usable token and its generation. With none held, or the one
+// held expired or refused, it logs in, sharing one login among concurrent
+// callers, each of whom stops waiting when its own ctx is done. A token
+// past its renewal time but not yet expired is returned at once while one
+// background login renews it.
+func (c *Cache[T]) Get(ctx context.Context) (Token[T], uint64, error) {
+	c.mu.Lock()
+	if c.valid {
+		now := c.now()
+		expired := !c.cur.Expiry.IsZero() && !now.Before(c.cur.Expiry)
+		if !expired {
+			tok, gen := *c.cur, c.gen
+			if !c.renewAt.IsZero() && !now.Before(c.renewAt) && c.flight == nil {
+				c.start(ctx)
+			}
+			c.mu.Unlock()
+			return tok, gen, nil
+		}
+	}
+	f := c.flight
+	if f == nil {
+		if err := ctx.Err(); err != nil {
+			c.mu.Unlock() // a caller already gone starts nothing on the network
+			var zero Token[T]
+			return zero, 0, err
+		}
+		f = c.start(ctx)
+	}
+	c.mu.Unlock()
+	select {
+	case <-ctx.Done():
+		var zero Token[T]
+		return zero, 0, ctx.Err()
+	case <-f.done:
+		return f.tok, f.gen, f.err
+	}
+}
+
+// start begins a login; c.mu is held. The login runs on a context without
+// the caller's cancellation (one impatient caller must not fail it for
+// everyone), bounded by the login deadline.
+func (c *Cache[T]) start(ctx context.Context) *flight[T] {
+	f := &flight[T]{done: make(chan struct{})}
+	c.flight = f
+	go c.run(context.WithoutCancel(ctx), f, c.cur)
+	return f
+}
+
+// result is what one login returned.
+type result[T any] struct {
+	tok Token[T]
+	err error
+}
+
+func (c *Cache[T]) run(ctx context.Context, f *flight[T], prev *Token[T]) {
+	ctx, cancel := context.WithTimeout(ctx, c.deadline)
+	defer cancel()
+	ch := make(chan result[T], 1)
+	go func() {
+		var r result[T]
+		defer func() {
+			if p := recover(); p != nil {
+				r.err = &transport.Error{Partner: c.http.Partner(), Op: c.loginOp, Outcome: transport.NotApplied,
+					Message: "the login panicked; nothing was sent for the call"}
+				_ = p // the panic value may hold a secret: never printed
+			}
+			ch <- r
+		}()
+		r.tok, r.err = c.login(ctx, prev)
+	}()
+	var r result[T]
+	select {
+	case r = <-ch:
+	case <-ctx.Done():
+		// A login that ignores its context is left behind; its result,
+		// should it ever come, is dropped.
+		r.err = c.http.Unsent(c.loginOp, fmt.Errorf("login did not finish within %v: %w", c.deadline, ctx.Err()))
+	}
+	c.mu.Lock()
+	if r.err == nil {
+		c.gen++
+		c.cur, c.valid = &r.tok, true
+		c.renewAt = time.Time{}
+		if !r.tok.Expiry.IsZero() {
+			c.renewAt = r.tok.Expiry.Add(-min(c.renewBefore, r.tok.Expiry.Sub(c.now())/4))
+		}
+		f.tok, f.gen = r.tok, c.gen
+	}
+	f.err = r.err
+	c.flight = nil
+	c.mu.Unlock()
+	close(f.done)
+}
+
+// Renew makes the held token unusable and returns a new one, joining a
+// login already under way if there is one.
+func (c *Cache[T]) Renew(ctx context.Context) (Token[T], error) {
+	c.mu.Lock()
+	c.valid = false
+	c.mu.Unlock()
+	tok, _, err := c.Get(ctx)
+	return tok, err
+}
+
+// Invalidate marks the token of generation gen unusable, unless a newer one
+// has replaced it already. The token stays available to the next login as
+// prev (for its refresh token).
+func (c *Cache[T]) Invalidate(gen uint64) {
+	c.mu.Lock()
+	if c.gen == gen {
+		c.valid = false
+	}
+	c.mu.Unlock()
+}
+
+// Do calls fn with a usable token. If fn fails with a 401 that left the call
+// not applied (transport.IsUnauthorized), the token is invalidated and fn
+// runs once more with a new one. A failed login is reported as an error of
+// op, the caller's operation, with the login as its Step.
+func (c *Cache[T]) Do(ctx context.Context, op string, fn func(context.Context, T) error) error {
+	for try := 1; ; try++ {
+		tok, gen, err := c.Get(ctx)
+		if err != nil {
+			return c.http.AsStep(op, c.loginOp, err)
+		}
+		err = fn(ctx, tok.Value)
+		if try == 2 || !transport.IsUnauthorized(err) {
+			return err
+		}
+		c.Invalidate(gen)
+	}
+}

@@ -1,0 +1,58 @@
+package transport
+
+import (
+	"net/http"
+)
+
+// Confirmer is implemented by the decoded answer of every state-changing
+// request (Effect Write or RepeatableWrite). Do refuses to send such a
+// request when its answer type does not implement it, so no partner can
+// forget to say what a confirming answer holds.
+type Confirmer interface {
+	// Confirm returns nil when the decoded 2xx answer shows what the
+	// partner recorded (the ids the operation exists to return, or a
+	// definite success or refusal flag), else an error saying what it
+	// lacks. A 2xx that does not confirm is OutcomeUnknown.
+	Confirm() error
+}
+
+// Response is a 2xx answer whose body was decoded into the caller's value.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Attempts   int // HTTP requests made for the call, this one included
+
+	client *Client
+	req    *prepared
+}
+
+// Refused returns a NotApplied, permanent *Error about this response, for a
+// refusal the partner reports inside a 2xx body (an error envelope,
+// Citrus' success:false). Code, message and field errors are scrubbed of
+// secrets and card numbers, like those of any error body.
+func (r *Response) Refused(code, message string, fields ...FieldError) *Error {
+	return r.fail(NotApplied, code, message, fields)
+}
+
+// Unknown returns an OutcomeUnknown *Error about this response, for a 2xx
+// body that does not say whether the partner applied the request.
+func (r *Response) Unknown(code, message string) *Error {
+	return r.fail(OutcomeUnknown, code, message, nil)
+}
+
+// AlreadyApplied returns an AlreadyApplied *Error about this response, for
+// a 2xx body saying the request was done before.
+func (r *Response) AlreadyApplied(code, message string) *Error {
+	return r.fail(AlreadyApplied, code, message, nil)
+}
+
+func (r *Response) fail(o Outcome, code, message string, fields []FieldError) *Error {
+	e := r.client.responseError(r.req, r.StatusCode, r.Header)
+	e.Outcome, e.Attempts = o, r.Attempts
+	if o != NotApplied {
+		e.Reconcile = r.req.reconcile()
+	}
+	e.Code, e.Message, e.Fields = code, message, fields
+	r.client.scrubPartnerText(e)
+	return e
+}
