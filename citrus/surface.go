@@ -42,7 +42,7 @@ import (
 //
 //	Error() string: Error formats the failure on one line.
 //	Unwrap() error: Unwrap returns the cause: a context error (context.Canceled or context.DeadlineExceeded, which errors.Is finds through it) or a description of a network or decoding failure with its text scrubbed.
-//	Is(target error) bool: Is reports whether target is the sentinel of this error's outcome, or ErrTemporary for a temporary NotApplied error.
+//	Is(target error) bool: Is reports whether target is the sentinel of this error's outcome, ErrTemporary for a temporary NotApplied error, or the partner's own sentinel for this kind of refusal (such as polaris.ErrPatronSecured).
 type Error = transport.Error
 
 // FieldError is one field-level complaint, from IPS's error body or

@@ -107,7 +107,9 @@ type Error struct {
 	// to find out what the partner holds before doing anything else.
 	Reconcile string
 
-	cause error
+	cause  error
+	kind   error // a partner's own sentinel this error also matches (Mark)
+	reauth bool  // the partner refused the credentials, whatever the status (MarkUnauthorized)
 }
 
 // Error formats the failure on one line.
@@ -180,9 +182,13 @@ func (e *Error) verdict() string {
 // answered.
 func (e *Error) Unwrap() error { return e.cause }
 
-// Is reports whether target is the sentinel of this error's outcome, or
-// ErrTemporary for a temporary NotApplied error.
+// Is reports whether target is the sentinel of this error's outcome,
+// ErrTemporary for a temporary NotApplied error, or the partner's own
+// sentinel for this kind of refusal (such as polaris.ErrPatronSecured).
 func (e *Error) Is(target error) bool {
+	if target != nil && target == e.kind {
+		return true
+	}
 	switch target {
 	case ErrOutcomeUnknown:
 		return e.Outcome != NotApplied && e.Outcome != AlreadyApplied
@@ -196,13 +202,24 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
-// IsUnauthorized reports whether err is a partner's 401 that left the
-// request not applied: the credentials or session must be renewed, and the
-// call may be sent again.
+// IsUnauthorized reports whether err is a partner's 401 (or a refusal the
+// partner package marked with MarkUnauthorized) that left the request not
+// applied: the credentials or session must be renewed, and the call may be
+// sent again.
 func IsUnauthorized(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.StatusCode == http.StatusUnauthorized && e.Outcome == NotApplied
+	return errors.As(err, &e) && (e.StatusCode == http.StatusUnauthorized || e.reauth) && e.Outcome == NotApplied
 }
+
+// MarkUnauthorized makes e a refusal of the credentials, for a partner that
+// reports an invalid or expired token in its own way (an envelope code on
+// HTTP 200, a 403): the token cache then renews the token once and resends.
+func MarkUnauthorized(e *Error) { e.reauth = true }
+
+// Mark makes e also match sentinel with errors.Is, for a refusal a caller
+// must be able to tell apart (a secured patron record). The outcome
+// sentinels keep working.
+func Mark(e *Error, sentinel error) { e.kind = sentinel }
 
 // temporaryStatus reports whether a refusal with this HTTP status may
 // succeed if the same request is sent again later.

@@ -34,6 +34,15 @@ func (r *Response) Refused(code, message string, fields ...FieldError) *Error {
 	return r.fail(NotApplied, code, message, fields)
 }
 
+// Unauthorized returns a NotApplied *Error about this response, for a 2xx
+// body in which the partner refuses the token or session: the token cache
+// renews it once and resends (see MarkUnauthorized).
+func (r *Response) Unauthorized(code, message string) *Error {
+	e := r.fail(NotApplied, code, message, nil)
+	e.reauth = true
+	return e
+}
+
 // Unknown returns an OutcomeUnknown *Error about this response, for a 2xx
 // body that does not say whether the partner applied the request.
 func (r *Response) Unknown(code, message string) *Error {
