@@ -63,24 +63,3 @@ func TestSecretsConcurrent(t *testing.T) {
 	var nilSet *Secrets
 	assert.Equal(t, "x", nilSet.Scrub("x"))
 }
-
-func TestMaskCardNumbers(t *testing.T) {
-	cases := map[string]string{
-		"card 4111111111111111 declined":         "card REDACTED declined",
-		"4111 1111 1111 1111":                    "REDACTED",
-		"ref 12 4111-1111-1111-1111 and 42":      "ref 12 REDACTED and 42",
-		"two: 5500005555555559, 378282246310005": "two: REDACTED, REDACTED",
-		"order 4111111111111112":                 "order 4111111111111112",
-		"12345678901234567890123456":             "12345678901234567890123456",
-		"phone 406-761-5677":                     "phone 406-761-5677",
-		"":                                       "",
-	}
-	for in, want := range cases {
-		assert.Equal(t, want, MaskCardNumbers(in), in)
-		assert.Equal(t, want != in, ContainsCardNumber(in), in)
-	}
-	var s Secrets
-	assert.Equal(t, "echo REDACTED", s.Scrub("echo 4111111111111111"), "Scrub masks card numbers too")
-	var none *Secrets
-	assert.Equal(t, "echo REDACTED", none.Scrub("echo 4111111111111111"))
-}
