@@ -23,12 +23,13 @@ package redact
 // A prefix claimed by a brand above Maestro in the table takes that brand's
 // lengths only: a 13-digit number starting 6011 is not a card.
 //
-// Luhn alone passes one digit string in ten, so record ids of the right
-// length (an Oracle Fusion id such as 300000100000001) would be taken for
-// cards; the brand table refuses them: no brand issues 15-digit numbers
-// outside 34 and 37. Digits touching letters are still checked
-// ("card4111111111111111"); a run of more than 19 digits is never cut into
-// slices to find one.
+// Luhn alone passes one digit string in ten, so record ids of card length
+// would be taken for cards; the brand table refuses the 15-digit Oracle
+// Fusion ids (300000100000001, 100000012345678): Diners Club issues no
+// 15-digit numbers under 300–305 and no brand uses a leading 1. Digits
+// touching letters are still checked ("card4111111111111111"); a run of
+// more than 19 digits with no space or dash is never cut into slices to
+// find one.
 func ContainsCardNumber(text string) bool { return len(cardSpans(text)) > 0 }
 
 // MaskCardNumbers returns text with every card number, as ContainsCardNumber
