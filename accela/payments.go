@@ -12,6 +12,9 @@ import (
 // traceHeader carries Accela's id for a call, for Accela support.
 const traceHeader = "X-Accela-Traceid"
 
+// reconcileCommit is the advice on a commit whose outcome is unknown.
+const reconcileCommit = "call ListRecordPayments for the transaction's records and look for the commit's TransactionID (FindTransaction)"
+
 // InitializePayment opens a payment transaction for records: POST
 // /v4/payments/initialize. CommitPayment takes the TransactionID it
 // returns. An initialized transaction that is never committed charges
@@ -85,7 +88,7 @@ func (c *Client) CommitPayment(ctx context.Context, req *CommitPaymentRequest) (
 			PaymentMethod:              req.PaymentMethod,
 			PaymentSystemTransactionID: req.PaymentSystemTransactionID,
 		},
-		Reconcile: "call ListRecordPayments for the transaction's records and look for transactionId " + string(req.TransactionID),
+		Reconcile: reconcileCommit,
 	}, &out)
 	if err != nil {
 		return nil, err

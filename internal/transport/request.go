@@ -61,6 +61,7 @@ type prepared struct {
 	redactedURL string // computed on first use: only errors need it
 	body        []byte
 	contentType []string
+	trace       sendTrace // reused by every attempt
 }
 
 // redacted returns the URL as errors and logs show it.
@@ -94,6 +95,7 @@ func (c *Client) prepare(r *Request) (*prepared, error) {
 	}
 	u := c.resolve(r, &chk)
 	p := &prepared{Request: r, url: u, safeQuery: c.safeQuery}
+	p.trace.init(c.reportsTrace)
 	switch {
 	case r.JSON != nil:
 		b, err := json.Marshal(r.JSON)
