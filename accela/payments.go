@@ -43,7 +43,7 @@ func (c *Client) InitializePayment(ctx context.Context, req *InitializePaymentRe
 	if err != nil {
 		return nil, err
 	}
-	return &InitializePaymentResult{TransactionID: out.Result[0].TransactionID, TraceID: resp.Header.Get(traceHeader)}, nil
+	return &InitializePaymentResult{TransactionID: out.Result[0].TransactionID, TraceID: resp.Scrub(resp.Header.Get(traceHeader))}, nil
 }
 
 // CommitPayment commits a citizen's payment to an initialized transaction:
@@ -94,11 +94,11 @@ func (c *Client) CommitPayment(ctx context.Context, req *CommitPaymentRequest) (
 		return nil, err
 	}
 	res := &CommitPaymentResult{
-		Payments: out.Result.CompletePayments, Message: out.Result.Message,
-		ScriptCode: out.Code, ScriptMessage: out.Message, TraceID: out.TraceID,
+		Payments: out.Result.CompletePayments, Message: resp.Scrub(out.Result.Message),
+		ScriptCode: out.Code, ScriptMessage: resp.Scrub(out.Message), TraceID: resp.Scrub(out.TraceID),
 	}
 	if res.TraceID == "" {
-		res.TraceID = resp.Header.Get(traceHeader)
+		res.TraceID = resp.Scrub(resp.Header.Get(traceHeader))
 	}
 	return res, bodyStatus(resp, out.Status, out.Code, out.Message, res.TraceID)
 }
@@ -130,7 +130,7 @@ func (c *Client) VoidPayment(ctx context.Context, req *VoidPaymentRequest) (*Voi
 	if err != nil {
 		return nil, err
 	}
-	res := &VoidPaymentResult{PaymentID: out.Result.ID, Message: out.Result.Message, Code: out.Result.Code, TraceID: resp.Header.Get(traceHeader)}
+	res := &VoidPaymentResult{PaymentID: out.Result.ID, Message: resp.Scrub(out.Result.Message), Code: out.Result.Code, TraceID: resp.Scrub(resp.Header.Get(traceHeader))}
 	if err := bodyStatus(resp, out.Status, out.Result.Code, out.Result.Message, res.TraceID); err != nil {
 		return res, err
 	}

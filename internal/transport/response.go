@@ -65,3 +65,8 @@ func (r *Response) fail(o Outcome, code, message string, fields []FieldError) *E
 	r.client.scrubPartnerText(e)
 	return e
 }
+
+// Scrub returns partner text with every known secret and card number
+// masked, for result fields that may echo the request (a message, a
+// trace id) and are handed to the caller.
+func (r *Response) Scrub(text string) string { return r.client.secrets.Scrub(text) }
