@@ -16,6 +16,10 @@ import (
 	"github.com/civicpay/datapump/internal/transport"
 )
 
+// renewRetry is how long after a failed background renewal the next one
+// starts, while the token held is still valid.
+const renewRetry = 5 * time.Second
+
 // Token is a credential and the time it stops being valid.
 type Token[T any] struct {
 	Value  T
@@ -168,6 +172,12 @@ func (c *Cache[T]) run(ctx context.Context, f *flight[T], prev *Token[T]) {
 		c.last = &h.tok
 		c.usable.Store(h)
 		f.tok, f.gen = r.tok, c.gen
+	} else if h := c.usable.Load(); h != nil && !h.renewAt.IsZero() {
+		// A background renewal failed while the token is still good: try
+		// again a little later, not on every call.
+		next := *h
+		next.renewAt = c.now().Add(renewRetry)
+		c.usable.Store(&next)
 	}
 	f.err = r.err
 	c.flight = nil
