@@ -893,6 +893,28 @@ func TestWireNonConfirming2xx(t *testing.T) {
 	}
 }
 
+// ListRecordPayments is how a caller settles an unknown commit: an answer
+// that does not list the record's payments must not read as "none".
+func TestWireListWithoutResultIsAnError(t *testing.T) {
+	t.Parallel()
+	t.Skip(`BUG: accela ListRecordPayments returns an empty Payments list and a nil error when Accela answers 200 or 204 with an empty body, null, {} (no "result"), or a refusal inside the body ({"status":500,...}, {"status":404,...}); a caller reconciling an unknown CommitPayment by looking for its TransactionID reads "not applied" and may pay again`)
+	for _, rep := range []reply{
+		{status: 200}, {status: 204}, {status: 200, body: "null"}, {status: 200, body: "{}"},
+		{status: 200, body: `{"status":500,"code":"internal_server_error","message":"db down"}`},
+		{status: 200, body: `{"status":404,"code":"resource_not_found","message":"record not found"}`},
+	} {
+		m := newMock(t, accela.DefaultTokenURL)
+		m.on(http.MethodGet, apiBase+"/v4/records/"+docRecord+"/payments", rep)
+		res, err := m.client(t, wireConfig()).ListRecordPayments(context.Background(), &accela.ListRecordPaymentsRequest{RecordID: docRecord})
+		assert.Error(t, err, "%d %q answered %+v", rep.status, rep.body, res)
+	}
+	m := newMock(t, accela.DefaultTokenURL)
+	m.on(http.MethodGet, apiBase+"/v4/records/"+docRecord+"/payments", answer(200, `{"result":[],"status":200}`))
+	res, err := m.client(t, wireConfig()).ListRecordPayments(context.Background(), &accela.ListRecordPaymentsRequest{RecordID: docRecord})
+	require.NoError(t, err, "an empty result is a definite answer")
+	assert.Empty(t, res.Payments)
+}
+
 func TestWirePathValuesRefusedBeforeSending(t *testing.T) {
 	t.Parallel()
 	bad := []string{"a/b", "/", `a\b`, `\`, "a%2Fb", "a%2fb", "%2F", "a%5Cb", ".", "..", "", "a\nb"}
