@@ -326,3 +326,115 @@ func ExampleServer_NewConns() {
 	fmt.Println(srv.NewConns(), srv.Calls(accelatest.EndpointToken)+srv.Calls(accelatest.EndpointListPayments))
 	// Output: 1 4
 }
+
+func ExampleServer_AddRecord() {
+	srv := accelatest.NewServer(accelatest.Options{})
+	defer srv.Close()
+	srv.AddRecord(accelatest.Record{ID: "R-1", CustomID: "BLD-1"})
+	client, _ := accela.New(srv.Config())
+
+	_, err := client.InitializePayment(context.Background(), &accela.InitializePaymentRequest{EntityIDs: []string{"R-1"}})
+	fmt.Println(err)
+	_, err = client.InitializePayment(context.Background(), &accela.InitializePaymentRequest{EntityIDs: []string{"R-2"}})
+	var e *accela.Error
+	if errors.As(err, &e) {
+		fmt.Println(e.StatusCode, e.Code)
+	}
+	// Output:
+	// <nil>
+	// 404 resource_not_found
+}
+
+func ExampleServer_Applied() {
+	srv := accelatest.NewServer(accelatest.Options{})
+	defer srv.Close()
+	srv.AddRecord(accelatest.Record{ID: "R-1"})
+	srv.AddRecord(accelatest.Record{ID: "R-2"})
+	client, _ := accela.New(srv.Config())
+	// One transaction for two records: a commit applies a payment to each.
+	txn := srv.OpenTransaction("R-1", "R-2")
+	_, _ = client.CommitPayment(context.Background(), &accela.CommitPaymentRequest{
+		TransactionID: txn, Amount: accela.Cents(100), PaymentMethod: accela.Check, PaymentSystemTransactionID: "chk-8",
+	})
+	fmt.Println(srv.Applied(txn), srv.Applied("1"))
+	// Output: 2 0
+}
+
+func ExampleServer_Calls() {
+	srv := accelatest.NewServer(accelatest.Options{})
+	defer srv.Close()
+	srv.AddRecord(accelatest.Record{ID: "R-1"})
+	client, _ := accela.New(srv.Config())
+	txn := srv.OpenTransaction("R-1")
+	// A commit answered 503 is not resent: it may have been applied.
+	srv.Inject(accelatest.Fault{Endpoint: accelatest.EndpointCommit, Action: accelatest.Refuse, Status: 503})
+	_, err := client.CommitPayment(context.Background(), &accela.CommitPaymentRequest{
+		TransactionID: txn, Amount: accela.Cents(100), PaymentMethod: accela.Check, PaymentSystemTransactionID: "chk-9",
+	})
+	fmt.Println(errors.Is(err, accela.ErrOutcomeUnknown), srv.Calls(accelatest.EndpointCommit), srv.Calls(accelatest.EndpointToken))
+	// Output: true 1 1
+}
+
+func ExampleServer_CallsFor() {
+	srv := accelatest.NewServer(accelatest.Options{})
+	defer srv.Close()
+	srv.AddRecord(accelatest.Record{ID: "R-1"})
+	srv.AddRecord(accelatest.Record{ID: "R-2"})
+	client, _ := accela.New(srv.Config())
+	for _, r := range []string{"R-1", "R-2", "R-2"} {
+		_, _ = client.ListRecordPayments(context.Background(), &accela.ListRecordPaymentsRequest{RecordID: r})
+	}
+	fmt.Println(srv.CallsFor(accelatest.EndpointListPayments, "R-2"), srv.CallsFor(accelatest.EndpointToken, accelatest.DefaultUserName))
+	// Output: 2 1
+}
+
+func ExampleServer_Grants() {
+	srv := accelatest.NewServer(accelatest.Options{})
+	defer srv.Close()
+	srv.AddRecord(accelatest.Record{ID: "R-1"})
+	client, _ := accela.New(srv.Config())
+	list := func() {
+		_, _ = client.ListRecordPayments(context.Background(), &accela.ListRecordPaymentsRequest{RecordID: "R-1"})
+	}
+	list()
+	srv.ExpireTokens()
+	list()
+	fmt.Println(srv.Grants("password"), srv.Grants("refresh_token"))
+	// Output: 1 1
+}
+
+func ExampleServer_URL() {
+	srv := accelatest.NewServer(accelatest.Options{})
+	defer srv.Close()
+	srv.AddRecord(accelatest.Record{ID: "R-1"})
+	// Configure a client by hand, e.g. with your own credentials handling.
+	client, err := accela.New(accela.Config{
+		BaseURL: srv.URL(), TokenURL: srv.TokenURL(),
+		AppID: accelatest.DefaultAppID, AppSecret: accelatest.DefaultAppSecret,
+		UserName: accelatest.DefaultUserName, Password: accelatest.DefaultPassword,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = client.ListRecordPayments(context.Background(), &accela.ListRecordPaymentsRequest{RecordID: "R-1"})
+	fmt.Println(strings.HasSuffix(srv.URL(), accelatest.APIPath), err)
+	// Output: true <nil>
+}
+
+func ExampleServer_TokenURL() {
+	srv := accelatest.NewServer(accelatest.Options{})
+	defer srv.Close()
+	fmt.Println(strings.TrimSuffix(srv.TokenURL(), accelatest.TokenPath) == strings.TrimSuffix(srv.URL(), accelatest.APIPath))
+	// Output: true
+}
+
+func ExampleServer_Close() {
+	srv := accelatest.NewServer(accelatest.Options{})
+	client, _ := accela.New(srv.Config(), accela.WithRetryPolicy(accela.RetryPolicy{MaxAttempts: 1}))
+	srv.Close()
+	_, err := client.ListRecordPayments(context.Background(), &accela.ListRecordPaymentsRequest{RecordID: "R-1"})
+	var e *accela.Error
+	fmt.Println(errors.As(err, &e), e.Step, errors.Is(err, accela.ErrNotApplied))
+	// Output: true Token true
+}

@@ -206,3 +206,60 @@ func ExampleFault() {
 	fmt.Println(errors.Is(err, citrus.ErrOutcomeUnknown))
 	// Output: true
 }
+
+func ExampleServer_Applied() {
+	srv := citrustest.NewServer(citrustest.Options{})
+	defer srv.Close()
+	srv.AddInvoice(citrustest.Invoice{BillerReference: "1018-AB", Amount: citrus.Cents(5000)})
+	client, _ := citrus.New(srv.Config())
+
+	// The connection drops after IPS applied the payment: the client
+	// cannot know, the fake's ledger does.
+	srv.Inject(citrustest.Fault{Endpoint: citrustest.EndpointCallback, Action: citrustest.DropAfterApply})
+	_, err := client.PostPayment(context.Background(), &citrus.PostPaymentRequest{BillerReference: "1018-AB"})
+	fmt.Println(errors.Is(err, citrus.ErrOutcomeUnknown), srv.Applied("1018-AB"), srv.Applied("1018-CD"))
+	// Output: true 1 0
+}
+
+func ExampleServer_Calls() {
+	srv := citrustest.NewServer(citrustest.Options{})
+	defer srv.Close()
+	client, _ := citrus.New(srv.Config())
+	_, _ = client.PostPayment(context.Background(), &citrus.PostPaymentRequest{BillerReference: "NO-SUCH"})
+	fmt.Println(srv.Calls(citrustest.EndpointAuth), srv.Calls(citrustest.EndpointCallback))
+	// Output: 1 1
+}
+
+func ExampleServer_Logins() {
+	srv := citrustest.NewServer(citrustest.Options{})
+	defer srv.Close()
+	client, _ := citrus.New(srv.Config())
+	for range 3 {
+		_, _ = client.Authenticate(context.Background()) // Authenticate always logs in anew
+	}
+	fmt.Println(srv.Logins())
+	// Output: 3
+}
+
+func ExampleServer_URL() {
+	srv := citrustest.NewServer(citrustest.Options{})
+	defer srv.Close()
+	// Configure a client by hand, e.g. with your own credentials handling.
+	client, err := citrus.New(citrus.Config{Environment: citrus.Dev, DevBaseURL: srv.URL(), UserName: citrustest.DefaultUserName, Password: citrustest.DefaultPassword})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	auth, err := client.Authenticate(context.Background())
+	fmt.Println(strings.HasSuffix(srv.URL(), "/IPS-TST-RS/api"), auth.UserName, err)
+	// Output: true CitrusTestAdmin <nil>
+}
+
+func ExampleServer_Close() {
+	srv := citrustest.NewServer(citrustest.Options{})
+	client, _ := citrus.New(srv.Config(), citrus.WithRetryPolicy(citrus.RetryPolicy{MaxAttempts: 1}))
+	srv.Close()
+	_, err := client.Authenticate(context.Background())
+	fmt.Println(errors.Is(err, citrus.ErrNotApplied))
+	// Output: true
+}
