@@ -111,13 +111,19 @@ func ExampleClient_PostPayment_outcomes() {
 func ExampleClient_PostPayment_amountDiffers() {
 	srv := citrustest.NewServer(citrustest.Options{})
 	defer srv.Close()
-	srv.AddInvoice(citrustest.Invoice{BillerReference: "1018-AB", Amount: citrus.Cents(5000)})
 	client, _ := citrus.New(srv.Config())
 
-	charged, _ := citrus.ParseAmount("49.99")
-	res, err := client.PostPayment(context.Background(), &citrus.PostPaymentRequest{BillerReference: "1018-AB", Amount: charged})
-	fmt.Println(err, res.AmountDiffers, res.Transaction.TransactionAmount)
-	// Output: <nil> true 50.00
+	for _, charged := range []string{"49.99", "50.01", "50"} {
+		ref := "1018-" + charged
+		srv.AddInvoice(citrustest.Invoice{BillerReference: ref, Amount: citrus.Cents(5000)})
+		amount, _ := citrus.ParseAmount(charged)
+		res, err := client.PostPayment(context.Background(), &citrus.PostPaymentRequest{BillerReference: ref, Amount: amount})
+		fmt.Println(charged, err, res.AmountDiffers, res.Transaction.TransactionAmount)
+	}
+	// Output:
+	// 49.99 <nil> true 50.00
+	// 50.01 <nil> true 50.00
+	// 50 <nil> false 50.00
 }
 
 func ExampleClient_Authenticate() {
