@@ -56,7 +56,7 @@ func parallel64(b *testing.B, body func()) {
 	})
 }
 
-func commitRequest() *accela.CommitPaymentRequest {
+func benchCommitRequest() *accela.CommitPaymentRequest {
 	return &accela.CommitPaymentRequest{
 		TransactionID:              "322931",
 		Amount:                     accela.Cents(10050),
@@ -81,7 +81,7 @@ func benchSDK(b *testing.B, useTLS, par bool) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	req := commitRequest()
+	req := benchCommitRequest()
 	if _, err := c.CommitPayment(ctx, req); err != nil {
 		b.Fatal(err)
 	}

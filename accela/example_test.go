@@ -132,7 +132,7 @@ func ExampleClient_CommitPayment_outcomes() {
 	// first commit: applied
 	// second commit: applied before, never commit it again
 	// Accela busy: not applied, commit again later
-	// connection dropped: outcome unknown, call ListRecordPayments for the transaction's records and look for transactionId 322933
+	// connection dropped: outcome unknown, call ListRecordPayments for the transaction's records and look for transactionId 322933 (FindTransaction)
 	// unknown transaction: not applied, fix first: true 404 resource_not_found
 }
 

@@ -13,7 +13,7 @@ import (
 const traceHeader = "X-Accela-Traceid"
 
 // reconcileCommit is the advice on a commit whose outcome is unknown.
-const reconcileCommit = "call ListRecordPayments for the transaction's records and look for the commit's TransactionID (FindTransaction)"
+const reconcileCommit = "call ListRecordPayments for the transaction's records and look for transactionId {key} (FindTransaction)"
 
 // InitializePayment opens a payment transaction for records: POST
 // /v4/payments/initialize. CommitPayment takes the TransactionID it
@@ -43,7 +43,11 @@ func (c *Client) InitializePayment(ctx context.Context, req *InitializePaymentRe
 	if err != nil {
 		return nil, err
 	}
-	return &InitializePaymentResult{TransactionID: out.Result[0].TransactionID, TraceID: resp.Scrub(resp.Header.Get(traceHeader))}, nil
+	traceID := resp.Scrub(resp.Header.Get(traceHeader))
+	if err := bodyStatus(resp, out.Status, out.Code, out.Message, traceID); err != nil {
+		return nil, err
+	}
+	return &InitializePaymentResult{TransactionID: out.Result[0].TransactionID, TraceID: traceID}, nil
 }
 
 // CommitPayment commits a citizen's payment to an initialized transaction:
@@ -88,7 +92,8 @@ func (c *Client) CommitPayment(ctx context.Context, req *CommitPaymentRequest) (
 			PaymentMethod:              req.PaymentMethod,
 			PaymentSystemTransactionID: req.PaymentSystemTransactionID,
 		},
-		Reconcile: reconcileCommit,
+		Reconcile:    reconcileCommit,
+		ReconcileKey: string(req.TransactionID),
 	}, &out)
 	if err != nil {
 		return nil, err

@@ -662,7 +662,6 @@ func TestWireErrorDetailMaskedNeverCut(t *testing.T) {
 // comes back JSON-escaped from the re-encoding.
 func TestWireErrorDetailMasksEscapedPassword(t *testing.T) {
 	t.Parallel()
-	t.Skip(`BUG: accela/errors.go moreText re-encodes an object "more" as JSON, so a password holding " or \ reaches Error.Message escaped (Pa\"ss\\wd) and Secrets.Scrub, which looks for the raw, query- and path-escaped forms only, leaves it in the error text`)
 	const password = `Pa"ss\wd-91`
 	m := newMock(t, accela.DefaultTokenURL)
 	m.on(http.MethodPut, commitURL, answer(400, `{"code":"bad_request","message":"m","more":{"echo":"Pa\"ss\\wd-91"}}`))
@@ -678,7 +677,6 @@ func TestWireErrorDetailMasksEscapedPassword(t *testing.T) {
 // digits, so a 19-digit card number is masked like any other.
 func TestWireErrorDetailKeepsNumbers(t *testing.T) {
 	t.Parallel()
-	t.Skip(`BUG: accela/errors.go moreText decodes an object "more" into any, so its numbers pass through float64: a 19-digit card number echoed as a JSON number (6221260000000000001) comes out as 6221260000000000000, fails the Luhn check and is not masked, leaving 18 of its digits in Error.Message; other numbers are altered too (12345678901234567890123 becomes 1.2345678901234568e+22)`)
 	m := newMock(t, accela.DefaultTokenURL)
 	m.on(http.MethodPut, commitURL, answer(400, `{"code":"bad_request","message":"m","more":{"pan":6221260000000000001,"ref":12345678901234567890123}}`))
 	_, err := m.client(t, wireConfig()).CommitPayment(context.Background(), sampleCommit(t))
@@ -897,7 +895,6 @@ func TestWireNonConfirming2xx(t *testing.T) {
 // that does not list the record's payments must not read as "none".
 func TestWireListWithoutResultIsAnError(t *testing.T) {
 	t.Parallel()
-	t.Skip(`BUG: accela ListRecordPayments returns an empty Payments list and a nil error when Accela answers 200 or 204 with an empty body, null, {} (no "result"), or a refusal inside the body ({"status":500,...}, {"status":404,...}); a caller reconciling an unknown CommitPayment by looking for its TransactionID reads "not applied" and may pay again`)
 	for _, rep := range []reply{
 		{status: 200}, {status: 204}, {status: 200, body: "null"}, {status: 200, body: "{}"},
 		{status: 200, body: `{"status":500,"code":"internal_server_error","message":"db down"}`},

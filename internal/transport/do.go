@@ -22,19 +22,19 @@ import (
 // whose Outcome says whether the request may have been applied.
 //
 // A state-changing request must pass an out that implements Confirmer; a
-// 2xx that is empty, 204, or does not confirm is OutcomeUnknown.
+// 2xx that is empty, 204, or does not confirm is OutcomeUnknown. A read
+// whose out implements Confirmer (a read-back callers reconcile with) is
+// held to the same standard: an answer that does not confirm is retried
+// and, if it persists, an error rather than an empty result.
 func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error) {
 	p, err := c.prepare(r)
 	if err != nil {
 		return nil, err
 	}
-	var confirm Confirmer
-	if r.Effect.changesState() {
-		var ok bool
-		if confirm, ok = out.(Confirmer); !ok || out == nil {
-			return nil, &Error{Partner: c.partner, Op: r.Op, Outcome: NotApplied,
-				Message: "internal error: a state-changing request must decode into a Confirmer; nothing was sent"}
-		}
+	confirm, _ := out.(Confirmer)
+	if r.Effect.changesState() && confirm == nil {
+		return nil, &Error{Partner: c.partner, Op: r.Op, Outcome: NotApplied,
+			Message: "internal error: a state-changing request must decode into a Confirmer; nothing was sent"}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Partner: c.partner, Op: r.Op, Outcome: NotApplied, Temporary: true, cause: c.scrub(err)}

@@ -616,3 +616,14 @@ func TestResponseErrors(t *testing.T) {
 	assert.True(t, IsUnauthorized(z), "a 2xx envelope refusing the token renews it")
 	assert.Equal(t, 1, z.Attempts)
 }
+
+func TestReadBackThatDoesNotConfirmIsAnError(t *testing.T) {
+	for _, body := range []string{``, `null`, `{}`} {
+		ts := newServer(t, "/op", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, body) })
+		c := newClient(t, ts.URL+prefix)
+		_, err := c.Do(context.Background(), get("/op"), &answer{})
+		e := requireOutcome(t, err, ErrNotApplied)
+		assert.Equal(t, 3, e.Attempts, "retried like any failed read")
+		assert.Contains(t, e.Error(), "HTTP 200")
+	}
+}
