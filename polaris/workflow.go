@@ -16,9 +16,10 @@ const workflowPath = apiPrefix + "/workflow/{WorkflowRequestGuid}"
 // AnswerWorkflow answers a prompt of a running workflow: PUT
 // .../workflow/{WorkflowRequestGUID} with DtoWorkflowAnswer, the GUID in
 // the URL and the body alike. It is how the charges of a checkout or
-// renewal paid on a card reader are recorded: answer the prompt with
-// PromptPay (or as it asks) and a ReplyExtension carrying the amounts and
-// the card packet.
+// renewal paid on a card reader are recorded: answer the prompt as it asks
+// (the partner document's sample answers its payment prompt with
+// PromptContinue) with a ReplyExtension carrying the amounts and the card
+// packet.
 //
 // A workflow may ask more than one prompt: the result is the next prompt
 // (Status InputRequired, Prompt set, Done false) or the end of the

@@ -19,7 +19,8 @@ const (
 	// another patron; PromptYes, PromptOK or PromptContinue go on.
 	HoldPromptID = 81
 	// PaymentPromptID asks to pay the processing and overdue charges;
-	// PromptPay with a ReplyExtension paying exactly them completes the
+	// PromptContinue (as the partner document's sample answers it) or
+	// PromptPay, with a ReplyExtension paying exactly them, completes the
 	// workflow.
 	PaymentPromptID = 92
 	// CheckoutRequestType is the fake's WorkflowRequestType.
@@ -216,7 +217,7 @@ func (s *Server) answer(wf *workflow, result polaris.WorkflowPromptResult, data 
 		return wf.reply(polaris.InputRequired)
 	}
 	switch {
-	case result != polaris.PromptPay || data == nil:
+	case (result != polaris.PromptContinue && result != polaris.PromptPay) || data == nil:
 		return wf.reply(polaris.InvalidReply, "Pay the charges with a ReplyExtension.")
 	case data.ProcTransAmount == nil || data.OVDTransAmount == nil ||
 		*data.ProcTransAmount != wf.ProcessingCharge || *data.OVDTransAmount != wf.OverdueCharge:
