@@ -621,4 +621,12 @@ func TestSecretsNeverInErrors(t *testing.T) {
 		assert.NotContains(t, text, secret)
 	}
 	assert.Contains(t, err.Error(), "bad: REDACTED")
+
+	// A card number joined to a secret is masked too, once the secret is
+	// gone (see Client.scrub).
+	c, _ = mockPolaris(t, http.MethodPut, docFines, 400, `{"Message":"`+cardPassword+`4111111111111111"}`)
+	_, err = c.PayFinesAndFees(context.Background(), req)
+	var e *polaris.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, "REDACTEDREDACTED", e.Message)
 }
