@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/civicpay/datapump/internal/transport"
 )
@@ -71,20 +72,28 @@ func (c *Client) PayFinesAndFees(ctx context.Context, req *PayFinesAndFeesReques
 	return &PayFinesAndFeesResult{TxnIDs: out.TxnIds, FinesAndFees: out.FinesAndFees}, nil
 }
 
-// payReconcile says how to settle a payment whose outcome is unknown.
+// payReconcile says how to settle a payment whose outcome is unknown. It
+// is built on every call, so it makes one allocation.
 func payReconcile(req *PayFinesAndFeesRequest) string {
-	b := make([]byte, 0, 160)
-	b = append(b, "call GetFinesAndFees for PatronID "...)
-	b = strconv.AppendInt(b, int64(req.PatronID), 10)
-	b = append(b, " and check the OutstandingAmount of MainTxnIDs "...)
+	var b strings.Builder
+	b.Grow(150 + 12*len(req.MainTxnIDs))
+	var num [24]byte
+	b.WriteString("call GetFinesAndFees for PatronID ")
+	b.Write(strconv.AppendInt(num[:0], int64(req.PatronID), 10))
+	b.WriteString(" and check the OutstandingAmount of MainTxnIDs ")
 	for i, id := range req.MainTxnIDs {
 		if i > 0 {
-			b = append(b, ", "...)
+			b.WriteString(", ")
 		}
-		b = strconv.AppendInt(b, int64(id), 10)
+		b.Write(strconv.AppendInt(num[:0], int64(id), 10))
 	}
-	b = append(b, " against what they owed before this payment of "...)
-	return string(b) + req.TxnAmount.String()
+	b.WriteString(" against what they owed before this payment of ")
+	cents, _ := req.TxnAmount.Cents() // checked: at most 2 decimal places
+	b.Write(strconv.AppendInt(num[:0], cents/100, 10))
+	b.WriteByte('.')
+	b.WriteByte(byte('0' + cents%100/10))
+	b.WriteByte(byte('0' + cents%10))
+	return b.String()
 }
 
 // GetFinesAndFees reads a patron's fines and fees: GET

@@ -2,6 +2,7 @@ package polaris
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/civicpay/datapump/internal/wire"
@@ -453,13 +454,38 @@ func (t Time) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads a Polaris time: with or without a zone and with any
 // number of fractional digits; null and "" leave the zero time.
 func (t *Time) UnmarshalJSON(b []byte) error {
+	// Polaris' own form first: wire.TimeText tries the zoned layouts
+	// first, and each failed parse allocates.
+	if s, ok := zonelessText(b); ok {
+		if v, err := time.ParseInLocation(zonelessLayout, s, time.UTC); err == nil {
+			*t = Time{Time: v, zoneless: true}
+			return nil
+		}
+	}
 	v, err := wire.TimeText(b, time.UTC)
 	if err != nil {
 		return err
 	}
-	_, zerr := time.Parse(time.RFC3339Nano, string(b[1:max(len(b)-1, 1)]))
+	_, zerr := time.Parse(time.RFC3339Nano, strings.Trim(string(b), `"`))
 	*t = Time{Time: v, zoneless: !v.IsZero() && zerr != nil}
 	return nil
+}
+
+// zonelessLayout is how Polaris writes its times.
+const zonelessLayout = "2006-01-02T15:04:05.999999999"
+
+// zonelessText returns the text of a JSON string shaped like
+// "2013-05-29T17:11:59.33": a date, a T, and no zone after the clock.
+func zonelessText(b []byte) (string, bool) {
+	if len(b) < 21 || b[0] != '"' || b[len(b)-1] != '"' || b[11] != 'T' {
+		return "", false
+	}
+	for _, c := range b[12 : len(b)-1] {
+		if (c < '0' || c > '9') && c != ':' && c != '.' {
+			return "", false
+		}
+	}
+	return string(b[1 : len(b)-1]), true
 }
 
 // in moves a zone-less time to loc, keeping its clock reading.

@@ -17,7 +17,7 @@ func (r *PayFinesAndFeesRequest) check() error {
 	checkTxnIDs(&chk, r.MainTxnIDs)
 	checkMethod(&chk, "PaymentMethod", r.PaymentMethod)
 	chk.FreeText("FreeTextNote", r.FreeTextNote, MaxFreeTextNoteLen)
-	checkCard(&chk, "CreditCardPaymentData", &r.CreditCardPaymentData)
+	checkCard(&chk, &payCardFields, &r.CreditCardPaymentData)
 	return chk.Err(partner, opPay)
 }
 
@@ -56,7 +56,7 @@ func (a *WorkflowAnswer) check() error {
 		checkTxnCode(&chk, p+"ProcChargeTxnCodeID", d.ProcChargeTxnCodeID)
 		checkTxnCode(&chk, p+"OVDChargeTxnCodeID", d.OVDChargeTxnCodeID)
 		checkMethod(&chk, p+"PayMethod", d.PayMethod)
-		checkCard(&chk, p+"CreditCardPaymentData", &d.CreditCardPaymentData)
+		checkCard(&chk, &replyCardFields, &d.CreditCardPaymentData)
 	}
 	return chk.Err(partner, opAnswer)
 }
@@ -146,37 +146,82 @@ func isGUID(v string) bool {
 	return true
 }
 
+// The fields of a card packet, as errors name them.
+const (
+	fTxnAmount = iota
+	fTrackID
+	fVendorID
+	fPatronID
+	fGUID
+	fBaseAddress
+	fCustomerID
+	fTerminalID
+	fLanguage
+	fTrackNumber
+	fError
+	fTroutID
+	fCCType
+	fAuthCode
+	fUserName
+	fPassword
+	fTxnStatus
+	fCCDigits
+	fRequest
+	fResponse
+	nCardFields
+)
+
+// cardFields are a card packet's field names under one prefix, built once
+// so checking a packet builds no strings.
+type cardFields [nCardFields]string
+
+func prefixed(prefix string) (f cardFields) {
+	for i, name := range [nCardFields]string{"TxnAmount", "TrackID", "VendorID", "PatronID", "GUID",
+		"BaseAddress", "CustomerID", "TerminalID", "Language", "TrackNumber", "Error", "TroutID", "CCType",
+		"AuthCode", "UserName", "Password", "TxnStatus", "CCDigits", "Request", "Response"} {
+		f[i] = prefix + name
+	}
+	return f
+}
+
+var (
+	payCardFields   = prefixed("CreditCardPaymentData.")
+	replyCardFields = prefixed("ReplyExtension.Data.CreditCardPaymentData.")
+)
+
 // checkCard checks the card service's packet. Its limits are the SDK's
 // own (the partner document gives none) and only stop runaway input.
-func checkCard(chk *transport.Checks, prefix string, cc *CreditCardPaymentData) {
+func checkCard(chk *transport.Checks, name *cardFields, cc *CreditCardPaymentData) {
 	if cc.none() {
 		return
 	}
-	p := prefix + "."
-	checkAmount(chk, p+"TxnAmount", cc.TxnAmount, true)
-	for _, n := range []struct {
-		field string
+	checkAmount(chk, name[fTxnAmount], cc.TxnAmount, true)
+	for _, n := range [...]struct {
+		field int
 		value int64
-	}{{"TrackID", cc.TrackID}, {"VendorID", cc.VendorID}, {"PatronID", int64(cc.PatronID)}} {
+	}{{fTrackID, cc.TrackID}, {fVendorID, cc.VendorID}, {fPatronID, int64(cc.PatronID)}} {
 		if n.value < 0 {
-			chk.Add(p+n.field, "must not be negative")
+			chk.Add(name[n.field], "must not be negative")
 		}
 	}
-	for _, f := range []struct{ field, value string }{
-		{"GUID", cc.GUID}, {"BaseAddress", cc.BaseAddress}, {"CustomerID", cc.CustomerID},
-		{"TerminalID", cc.TerminalID}, {"Language", cc.Language}, {"TrackNumber", cc.TrackNumber},
-		{"Error", cc.Error}, {"TroutID", cc.TroutID}, {"CCType", cc.CCType}, {"AuthCode", cc.AuthCode},
+	for _, f := range [...]struct {
+		field int
+		value string
+	}{
+		{fGUID, cc.GUID}, {fBaseAddress, cc.BaseAddress}, {fCustomerID, cc.CustomerID},
+		{fTerminalID, cc.TerminalID}, {fLanguage, cc.Language}, {fTrackNumber, cc.TrackNumber},
+		{fError, cc.Error}, {fTroutID, cc.TroutID}, {fCCType, cc.CCType}, {fAuthCode, cc.AuthCode},
 	} {
-		cardText(chk, p+f.field, f.value, maxCardText)
+		cardText(chk, name[f.field], f.value, maxCardText)
 	}
-	chk.OptionalText(p+"UserName", cc.UserName.Reveal(), maxName)
-	chk.OptionalText(p+"Password", cc.Password.Reveal(), maxName)
+	chk.OptionalText(name[fUserName], cc.UserName.Reveal(), maxName)
+	chk.OptionalText(name[fPassword], cc.Password.Reveal(), maxName)
 	if s := cc.TxnStatus; !strings.EqualFold(s, "Success") && !strings.EqualFold(s, "Finished") {
-		chk.Add(p+"TxnStatus", `must be "Success" or "Finished": only a finished card transaction is recorded`)
+		chk.Add(name[fTxnStatus], `must be "Success" or "Finished": only a finished card transaction is recorded`)
 	}
-	lastDigits(chk, p+"CCDigits", cc.CCDigits)
-	chk.FreeText(p+"Request", cc.Request, maxCardRaw)
-	chk.FreeText(p+"Response", cc.Response, maxCardRaw)
+	lastDigits(chk, name[fCCDigits], cc.CCDigits)
+	chk.FreeText(name[fRequest], cc.Request, maxCardRaw)
+	chk.FreeText(name[fResponse], cc.Response, maxCardRaw)
 }
 
 // cardText checks an optional one-line text that must hold no card number.
