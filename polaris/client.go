@@ -52,6 +52,8 @@
 //     (SQL Server money: MaxAmountCents).
 //   - The card packet's amount is sent as both amount (the sample's key)
 //     and txnAmount (the table's required TxnAmount).
+//   - The PAS header names Config.SiteDomain, the site in the URL; the
+//     site the login answers with is in AuthResult.SiteDomain.
 //
 // Package polaristest is an in-process fake of Polaris for tests.
 package polaris
