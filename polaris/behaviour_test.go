@@ -199,23 +199,6 @@ func TestUnknownPatronAndForeignCharge(t *testing.T) {
 	assert.Equal(t, 404, e.StatusCode)
 }
 
-// answerAll answers every prompt of a workflow: Yes to the hold notice,
-// Continue with the payment to the charges prompt.
-func answerAll(ctx context.Context, c *polaris.Client, res *polaris.WorkflowResult, proc, ovd polaris.Amount) (*polaris.WorkflowResult, error) {
-	var err error
-	for err == nil && !res.Done() {
-		switch res.Prompt.WorkflowPromptID {
-		case polaristest.HoldPromptID:
-			res, err = c.AnswerWorkflow(ctx, res.Answer(polaris.PromptYes))
-		default:
-			a := res.Answer(polaris.PromptContinue)
-			a.ReplyExtension = workflowPayment(proc, ovd)
-			res, err = c.AnswerWorkflow(ctx, a)
-		}
-	}
-	return res, err
-}
-
 func workflowPayment(proc, ovd polaris.Amount) polaris.ReplyExtension {
 	total, _ := proc.Add(ovd)
 	return polaris.ReplyExtension{
@@ -240,14 +223,22 @@ func TestWorkflowRoundTrip(t *testing.T) {
 	require.False(t, first.Done())
 	assert.Equal(t, polaristest.HoldPromptID, first.Prompt.WorkflowPromptID)
 
+	// Answer until done: Yes to the hold notice, Continue with the
+	// payment to the charges prompt.
 	var prompts []int
 	res := first
 	var err error
 	for err == nil && !res.Done() {
 		prompts = append(prompts, res.Prompt.WorkflowPromptID)
-		res, err = answerAll(ctx, c, res, polaris.Cents(100), polaris.Cents(70))
+		a := res.Answer(polaris.PromptYes)
+		if res.Prompt.WorkflowPromptID == polaristest.PaymentPromptID {
+			a = res.Answer(polaris.PromptContinue)
+			a.ReplyExtension = workflowPayment(polaris.Cents(100), polaris.Cents(70))
+		}
+		res, err = c.AnswerWorkflow(ctx, a)
 	}
 	require.NoError(t, err)
+	assert.Equal(t, []int{polaristest.HoldPromptID, polaristest.PaymentPromptID}, prompts)
 	assert.Equal(t, polaris.CompletedSuccessfully, res.Status)
 	assert.Equal(t, first.WorkflowRequestGUID, res.WorkflowRequestGUID)
 	assert.NotEmpty(t, res.InformationMessages)

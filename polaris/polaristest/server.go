@@ -44,7 +44,6 @@ package polaristest
 import (
 	"crypto/x509"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -403,6 +402,3 @@ const (
 func writeError(w http.ResponseWriter, status int, message string) {
 	fake.JSON(w, status, map[string]string{"Message": message})
 }
-
-// idText is an id as the fake's faults key it.
-func idText[T ~int64](id T) string { return strconv.FormatInt(int64(id), 10) }
