@@ -55,7 +55,7 @@ func (c *Client) parseError(e *transport.Error, _ http.Header, body []byte) {
 		e.Fields[i].Field, e.Fields[i].Message = c.scrub(e.Fields[i].Field), c.scrub(e.Fields[i].Message)
 	}
 	switch {
-	case e.StatusCode == http.StatusConflict:
+	case e.StatusCode == http.StatusConflict && e.Op != opAuthenticate:
 		transport.Mark(e, ErrPatronSecured)
 		if e.Message == "" {
 			e.Message = "patron record is secured"

@@ -102,6 +102,9 @@ func payReconcile(req *PayFinesAndFeesRequest) string {
 // named owes less than before (or is no longer listed) when the payment
 // went through.
 //
+// An answer that holds no list at all (neither a list nor an object with
+// FinesAndFees) is an error, never read as "owes nothing".
+//
 // Assumption: the partner document shows only the pay call on this
 // resource; that a GET lists the fines and fees (as a list, or as an
 // object holding FinesAndFees, both read) is inferred from it and from

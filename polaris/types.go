@@ -206,7 +206,8 @@ type CreditCardPaymentData struct {
 	TerminalID  string
 	// UserName and Password are the card service's credentials (userName,
 	// password) when the packet carries them. They never print, and the
-	// client scrubs them from every error and log line.
+	// client scrubs them from every error and log line (it remembers each
+	// distinct value for its life to do so).
 	UserName Secret
 	Password Secret
 	// TxnAmount is the amount the card transaction took, sent as amount

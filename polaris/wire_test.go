@@ -566,6 +566,14 @@ func TestLoginRefused(t *testing.T) {
 	assert.Equal(t, "Invalid staff user credentials.", e.Message)
 	assert.Equal(t, "Authenticate", e.Step)
 	assert.Equal(t, 1, mock.GetTotalCallCount(), "a refused login is not retried, and nothing is paid")
+
+	mock = httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPost, docLogin, httpmock.NewStringResponder(409, `{"Message":"Conflict"}`))
+	c, err = polaris.New(docConfig(), polaris.WithHTTPClient(&http.Client{Transport: mock}))
+	require.NoError(t, err)
+	_, err = c.PayFinesAndFees(context.Background(), docPay())
+	assert.ErrorIs(t, err, polaris.ErrNotApplied)
+	assert.NotErrorIs(t, err, polaris.ErrPatronSecured, "a 409 to the login is no secured patron")
 }
 
 func TestAuthExpDateIsReadInLocation(t *testing.T) {
