@@ -158,8 +158,8 @@ type PayFinesAndFeesRequest struct {
 	// PatronID is the patron whose charges are paid. Required, > 0.
 	PatronID PatronID
 	// TxnAmount is the amount paid: greater than zero, at most 2 decimal
-	// places, at most MaxAmountCents cents. Unless Overpayment is set, Polaris refuses
-	// an amount above what the named charges still owe.
+	// places, at most MaxAmountCents cents. Unless Overpayment is set,
+	// Polaris refuses an amount above what the named charges still owe.
 	TxnAmount Amount
 	// MainTxnIDs are the charges being paid (FineFee.TxnID), in the order
 	// Polaris should apply the amount to them. Required, no repeats.
@@ -187,10 +187,11 @@ type PayFinesAndFeesRequest struct {
 }
 
 // CreditCardPaymentData is the card service's packet for a finished card
-// transaction (DtoCCPaymentData). Its zero value means "no packet". It is sent with the keys of the partner
-// document's sample (trackId, guid, ..., ccDigits), plus txnAmount, which
-// the document's table requires and its sample lacks. Strings left empty are
-// sent as null where the sample has null.
+// transaction (DtoCCPaymentData); its zero value means "no packet". It is
+// sent with the keys of the partner document's sample (trackId, guid, ...,
+// ccDigits), plus txnAmount, which the document's table requires and its
+// sample lacks. Strings left empty are sent as null where the sample has
+// null.
 type CreditCardPaymentData struct {
 	// TrackID is the ILSStoreOrder id (trackId).
 	TrackID int64
@@ -286,6 +287,7 @@ type GetFinesAndFeesRequest struct {
 
 // FinesAndFeesResult lists a patron's fines and fees.
 type FinesAndFeesResult struct {
+	// FinesAndFees are the patron's charges with what each still owes.
 	FinesAndFees []FineFee
 }
 
@@ -361,7 +363,9 @@ type WorkflowResult struct {
 	WorkflowRequestGUID WorkflowGUID
 	// WorkflowRequestType is the workflow's type, when Polaris sends it.
 	WorkflowRequestType int
-	Status              WorkflowStatus
+	// Status is Polaris' WorkflowStatus: InputRequired while it asks, one
+	// of the Completed statuses (or ErrorOccurred) at the end.
+	Status WorkflowStatus
 	// Prompt is the next question, when Status is InputRequired (or, with
 	// InvalidReply, the question asked again).
 	Prompt *Prompt
