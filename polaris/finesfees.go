@@ -124,8 +124,10 @@ func (c *Client) GetFinesAndFees(ctx context.Context, req *GetFinesAndFeesReques
 	if err != nil {
 		return nil, err
 	}
-	if !out.listed {
-		return nil, resp.Refused("", "Polaris answered without a list of fines and fees")
+	if err := out.Confirm(); err != nil {
+		// A transport that holds reads to their Confirm has refused this
+		// already; one that confirms only writes has not.
+		return nil, resp.Refused("", "Polaris answered with "+err.Error())
 	}
 	c.inLocation(out.items)
 	return &FinesAndFeesResult{FinesAndFees: out.items}, nil

@@ -152,6 +152,15 @@ type finesAnswer struct {
 	listed bool // the answer held a list, possibly empty
 }
 
+// Confirm requires a list, possibly empty: an answer without one (empty,
+// null, {}) must not read as "owes nothing" to a caller reconciling.
+func (a *finesAnswer) Confirm() error {
+	if !a.listed {
+		return errors.New("no list of fines and fees")
+	}
+	return nil
+}
+
 // UnmarshalJSON accepts [...] or {"FinesAndFees": [...]}; null and an
 // object without the key list nothing.
 func (a *finesAnswer) UnmarshalJSON(b []byte) error {
