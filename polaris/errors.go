@@ -50,10 +50,6 @@ func (c *Client) parseError(e *transport.Error, _ http.Header, body []byte) {
 	default:
 		e.Message = string(body)
 	}
-	e.Message, e.Code = c.scrub(e.Message), c.scrub(e.Code)
-	for i := range e.Fields {
-		e.Fields[i].Field, e.Fields[i].Message = c.scrub(e.Fields[i].Field), c.scrub(e.Fields[i].Message)
-	}
 	switch {
 	case e.StatusCode == http.StatusConflict && e.Op != opAuthenticate:
 		transport.Mark(e, ErrPatronSecured)
@@ -64,13 +60,6 @@ func (c *Client) parseError(e *transport.Error, _ http.Header, body []byte) {
 		e.Outcome = transport.AlreadyApplied
 	}
 }
-
-// scrub removes secrets and card numbers from partner text before the
-// transport scrubs it again. Two passes are needed: Secrets.Scrub masks
-// card numbers before it replaces secrets, so a card number joined to a
-// secret ("<password>4111111111111111") hides in a longer run of digits
-// until the secret is gone, and only the second pass masks it.
-func (c *Client) scrub(s string) string { return c.http.Secrets().Scrub(s) }
 
 // doneBefore reports whether e is Polaris refusing a payment or workflow
 // answer because it was applied before (Config.AlreadyAppliedPhrases).

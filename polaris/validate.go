@@ -2,7 +2,6 @@ package polaris
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/civicpay/datapump/internal/transport"
 )
@@ -219,7 +218,7 @@ func checkCard(chk *transport.Checks, name *cardFields, cc *CreditCardPaymentDat
 	if s := cc.TxnStatus; !strings.EqualFold(s, "Success") && !strings.EqualFold(s, "Finished") {
 		chk.Add(name[fTxnStatus], `must be "Success" or "Finished": only a finished card transaction is recorded`)
 	}
-	lastDigits(chk, name[fCCDigits], cc.CCDigits)
+	chk.LastFour(name[fCCDigits], cc.CCDigits)
 	chk.FreeText(name[fRequest], cc.Request, maxCardRaw)
 	chk.FreeText(name[fResponse], cc.Response, maxCardRaw)
 }
@@ -228,29 +227,4 @@ func checkCard(chk *transport.Checks, name *cardFields, cc *CreditCardPaymentDat
 func cardText(chk *transport.Checks, field, value string, maxLen int) {
 	chk.OptionalText(field, value, maxLen)
 	chk.NoCardNumber(field, value)
-}
-
-// lastDigits checks an optional last-digits-of-card value: at most 4
-// digits, optionally masked with X, x, * or #, as in "4219", "XXXX4219"
-// and the partner document's "XXXX". (transport.Checks.LastFour refuses a
-// value with no digit, which the document's sample sends.)
-func lastDigits(chk *transport.Checks, field, v string) {
-	if v == "" {
-		return
-	}
-	digits, other := 0, false
-	for _, r := range v {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r != 'X' && r != 'x' && r != '*' && r != '#':
-			other = true
-		}
-	}
-	switch {
-	case digits > 4:
-		chk.Add(field, "must hold at most the last 4 digits of the card; a full card number is never sent")
-	case other || utf8.RuneCountInString(v) > 19:
-		chk.Add(field, `must be up to 4 digits, optionally masked (e.g. "4219", "XXXX4219" or "XXXX")`)
-	}
 }

@@ -60,9 +60,9 @@ func (c *Client) AnswerWorkflow(ctx context.Context, answer *WorkflowAnswer) (*W
 	res := out.result()
 	switch res.Status {
 	case InvalidReply:
-		return res, resp.Refused(res.Status.String(), c.scrub(messages(res, "Polaris refused the reply")))
+		return res, resp.Refused(res.Status.String(), messages(res, "Polaris refused the reply"))
 	case ErrorOccurred, CompletedFailure:
-		return res, resp.Unknown(res.Status.String(), c.scrub(messages(res, "the workflow failed after taking the answer")))
+		return res, resp.Unknown(res.Status.String(), messages(res, "the workflow failed after taking the answer"))
 	}
 	return res, nil
 }

@@ -17,3 +17,12 @@ func TestURLMasksQueryValuesAndUserInfo(t *testing.T) {
 	assert.NotContains(t, got, "pw")
 	assert.Equal(t, "", URL(nil))
 }
+
+func TestScrubFindsACardGluedToASecret(t *testing.T) {
+	var s Secrets
+	s.AddPermanent("hunter2024")
+	got := s.Scrub("echo hunter20244111111111111111 end")
+	assert.NotContains(t, got, "4111111111111111")
+	assert.NotContains(t, got, "hunter2024")
+	assert.Equal(t, "echo REDACTEDREDACTED end", got)
+}

@@ -101,10 +101,14 @@ func (s *Secrets) Scrub(text string) string {
 		return text
 	}
 	spans := cardSpans(text)
-	if m := s.matcher(); m != nil {
-		spans = m.find(text, spans)
+	m := s.matcher()
+	if m == nil {
+		return maskSpans(text, spans)
 	}
-	return maskSpans(text, spans)
+	spans = m.find(text, spans)
+	// A card number glued to a secret ("<password>4111…") joins one longer
+	// run of digits until the secret is masked: look again.
+	return MaskCardNumbers(maskSpans(text, spans))
 }
 
 // matcher returns the cached matcher, building it if a change reset it.

@@ -57,14 +57,14 @@ func TestTextChecks(t *testing.T) {
 }
 
 func TestLastFour(t *testing.T) {
-	for _, ok := range []string{"", "4219", "*4219", "XXXX4219", "xx42", "7"} {
+	for _, ok := range []string{"", "4219", "*4219", "XXXX4219", "xx42", "7", "XXXX", "****"} {
 		assert.Empty(t, complaint(func(c *Checks) { c.LastFour("F", ok) }), ok)
 	}
 	for bad, want := range map[string]string{
-		"42190":            "at most the last 4 digits",
-		"4111111111111111": "at most the last 4 digits",
-		"****":             "up to 4 digits",
-		"42a9":             "up to 4 digits",
+		"42190":                         "at most the last 4 digits",
+		"4111111111111111":              "at most the last 4 digits",
+		"*****************************": "up to 4 digits",
+		"42a9":                          "up to 4 digits",
 	} {
 		assert.Contains(t, complaint(func(c *Checks) { c.LastFour("F", bad) }), want, bad)
 	}

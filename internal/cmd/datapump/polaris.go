@@ -9,7 +9,6 @@ import (
 	"github.com/civicpay/datapump/polaris/polaristest"
 )
 
-var _ = polarisDemo // until main lists it among the partners
 
 func polarisDemo(ctx context.Context, d *demo) error {
 	d.section("polaris: Polaris ILS, Leap staff API (Polaris.ApplicationServices)")
