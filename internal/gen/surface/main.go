@@ -39,6 +39,7 @@ var Partners = []Partner{
 	{Pkg: "citrus", System: "IPS"},
 	{Pkg: "accela", System: "Accela"},
 	{Pkg: "polaris", System: "Polaris"},
+	{Pkg: "crmcom", System: "CRM.COM"},
 }
 
 func main() {
