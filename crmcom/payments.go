@@ -1,0 +1,255 @@
+package crmcom
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/civicpay/datapump/internal/transport"
+)
+
+// The payment operations, as errors name them.
+const (
+	opCreatePayment = "CreatePayment"
+	opPayInvoice    = "PayInvoice"
+	opPayBill       = "PayBill"
+	opPostPayment   = "PostPayment"
+	opRejectPayment = "RejectPayment"
+	opCancelPayment = "CancelPayment"
+)
+
+// A payment call is never resent automatically once it may have reached
+// CRM.COM. Each one's doc comment says how to settle an unknown outcome;
+// Error.Reconcile repeats it with the call's own identifiers.
+
+// PayInvoice creates a POSTED payment for the whole outstanding amount of
+// one invoice: POST payments/pay_invoice. The result is the payment
+// CRM.COM created; with req.ExpectedAmount set, PayResult.AmountDiffers
+// reports a payment of another amount.
+//
+// CRM.COM refusing because the invoice is already paid (a code in
+// Config.AlreadyAppliedCodes) is ErrAlreadyApplied: never pay it again.
+// If the connection fails or times out after the request was written,
+// CRM.COM answers 5xx, or its answer shows no payment id, the error is
+// ErrOutcomeUnknown: call GetLatestPayments for the accounts receivable
+// and look for a POSTED payment whose invoices_to_pay_set holds the
+// invoice before paying it again. A refused token is renewed and the call
+// resent once, as the refusal proves it was not applied.
+func (c *Client) PayInvoice(ctx context.Context, req *PayInvoiceRequest) (*PayResult, error) {
+	if err := req.check(opPayInvoice); err != nil {
+		return nil, err
+	}
+	loc := c.cfg.Location
+	body := payBody{
+		AccountsReceivable: &req.AccountsReceivable,
+		LifeCycleState:     req.LifeCycleState,
+		Type:               &req.Type,
+		PaymentMethod:      &req.PaymentMethod,
+		Category:           optional(&req.Category),
+		Invoice:            &req.Invoice,
+		ReceivedOn:         wireTime(req.ReceivedOn, loc),
+		ReceivedByUser:     optional(&req.ReceivedByUser),
+		ReceivedByUnit:     optional(&req.ReceivedByUnit),
+		Card:               optional(&req.Card),
+		Notes:              req.Notes,
+		udfBody:            req.UserDefinedFields.wire(loc),
+	}
+	reconcile := "call GetLatestPayments for accounts_receivable_identifier " + idText(req.AccountsReceivable.fields()) +
+		" and look for a POSTED payment whose invoices_to_pay_set holds invoice_identifier " + idText(req.Invoice.fields()) +
+		" before paying it again"
+	return c.pay(ctx, opPayInvoice, "/payments/pay_invoice", &body, reconcile, req.ExpectedAmount)
+}
+
+// PayBill creates a POSTED payment for the whole outstanding amount of one
+// bill: POST payments/pay_bill. It behaves as PayInvoice does; CRM.COM
+// refusing because the bill is already paid is ErrAlreadyApplied, and an
+// unknown outcome is settled with GetLatestPayments, looking for a POSTED
+// payment whose bills_to_pay_set holds the bill.
+func (c *Client) PayBill(ctx context.Context, req *PayBillRequest) (*PayResult, error) {
+	if err := req.check(opPayBill); err != nil {
+		return nil, err
+	}
+	loc := c.cfg.Location
+	body := payBody{
+		AccountsReceivable: &req.AccountsReceivable,
+		LifeCycleState:     req.LifeCycleState,
+		Type:               &req.Type,
+		PaymentMethod:      &req.PaymentMethod,
+		Category:           optional(&req.Category),
+		Bill:               &req.Bill,
+		ReceivedOn:         wireTime(req.ReceivedOn, loc),
+		ReceivedByUser:     optional(&req.ReceivedByUser),
+		ReceivedByUnit:     optional(&req.ReceivedByUnit),
+		Card:               optional(&req.Card),
+		Notes:              req.Notes,
+		udfBody:            req.UserDefinedFields.wire(loc),
+	}
+	reconcile := "call GetLatestPayments for accounts_receivable_identifier " + idText(req.AccountsReceivable.fields()) +
+		" and look for a POSTED payment whose bills_to_pay_set holds bill_identifier " + idText(req.Bill.fields()) +
+		" before paying it again"
+	return c.pay(ctx, opPayBill, "/payments/pay_bill", &body, reconcile, req.ExpectedAmount)
+}
+
+// pay sends a pay_invoice or pay_bill body.
+func (c *Client) pay(ctx context.Context, op, path string, body *payBody, reconcile string, expected Amount) (*PayResult, error) {
+	var res *PayResult
+	err := c.call(ctx, op, func(ctx context.Context, token string) error {
+		body.Token = token
+		out := summaryAnswer{want: Posted}
+		resp, err := c.http.Do(ctx, &transport.Request{
+			Op: op, Effect: transport.Write, Method: http.MethodPost, Path: path, JSON: body, Reconcile: reconcile,
+		}, &out)
+		if err != nil {
+			return err
+		}
+		if err := c.codes.refusal(resp, out.Status, out.recorded()); err != nil {
+			return err
+		}
+		out.Data.in(c.cfg.Location)
+		res = &PayResult{Payment: *out.Data, AmountDiffers: !expected.IsZero() && out.Data.PaymentAmount != expected}
+		return nil
+	})
+	return res, err
+}
+
+// CreatePayment creates a DRAFT or POSTED payment of req.PaymentAmount:
+// POST payments/create. The result is the payment CRM.COM created; a
+// DRAFT one is then posted with PostPayment or rejected with
+// RejectPayment.
+//
+// If the connection fails or times out after the request was written,
+// CRM.COM answers 5xx, or its answer shows no payment id, the error is
+// ErrOutcomeUnknown: call GetLatestPayments for the accounts receivable and
+// look for the payment (its amount, received_on, or a key of yours in a
+// user-defined field) before creating it again.
+func (c *Client) CreatePayment(ctx context.Context, req *CreatePaymentRequest) (*PaymentSummary, error) {
+	if err := req.check(opCreatePayment); err != nil {
+		return nil, err
+	}
+	loc := c.cfg.Location
+	body := createBody{
+		AccountsReceivable: &req.AccountsReceivable,
+		Type:               &req.Type,
+		LifeCycleState:     req.LifeCycleState,
+		PaymentMethod:      &req.PaymentMethod,
+		Card:               optional(&req.Card),
+		PaymentAmount:      req.PaymentAmount,
+		Category:           optional(&req.Category),
+		ReceivedOn:         wireTime(req.ReceivedOn, loc),
+		ReceivedByUser:     optional(&req.ReceivedByUser),
+		ReceivedByUnit:     optional(&req.ReceivedByUnit),
+		Description:        req.Description,
+		Notes:              req.Notes,
+		udfBody:            req.UserDefinedFields.wire(loc),
+	}
+	for _, inv := range req.InvoicesToPay {
+		body.InvoicesToPay = append(body.InvoicesToPay, invoiceToPay{Invoice: inv})
+	}
+	for _, bill := range req.BillsToPay {
+		body.BillsToPay = append(body.BillsToPay, billToPay{Bill: bill})
+	}
+	reconcile := "call GetLatestPayments for accounts_receivable_identifier " + idText(req.AccountsReceivable.fields()) +
+		" and look for a payment of " + req.PaymentAmount.String() + " before creating it again"
+	return c.summary(ctx, opCreatePayment, "/payments/create", &body, &body.Token, req.LifeCycleState, reconcile)
+}
+
+// PostPayment posts a DRAFT payment: POST payments/post. The result is the
+// payment, now POSTED.
+//
+// CRM.COM refusing because the payment is already posted is
+// ErrAlreadyApplied; a payment in another state (REJECTED, CANCELLED) is
+// refused, ErrNotApplied. An unknown outcome is settled with ShowPayment:
+// life_cycle_state POSTED means the post was applied.
+func (c *Client) PostPayment(ctx context.Context, req *PostPaymentRequest) (*PaymentSummary, error) {
+	if err := req.check(opPostPayment); err != nil {
+		return nil, err
+	}
+	body := lifeCycleBody{Payment: &req.Payment}
+	return c.summary(ctx, opPostPayment, "/payments/post", &body, &body.Token, Posted, showReconcile(&req.Payment, Posted))
+}
+
+// RejectPayment rejects a DRAFT payment: POST payments/reject. The result
+// is the payment, now REJECTED.
+//
+// CRM.COM refusing because the payment is already rejected is
+// ErrAlreadyApplied; a payment in another state is refused,
+// ErrNotApplied. An unknown outcome is settled with ShowPayment:
+// life_cycle_state REJECTED means the rejection was applied.
+func (c *Client) RejectPayment(ctx context.Context, req *RejectPaymentRequest) (*PaymentSummary, error) {
+	if err := req.check(opRejectPayment); err != nil {
+		return nil, err
+	}
+	body := lifeCycleBody{Payment: &req.Payment, RejectionReason: &req.RejectionReason}
+	return c.summary(ctx, opRejectPayment, "/payments/reject", &body, &body.Token, Rejected, showReconcile(&req.Payment, Rejected))
+}
+
+func showReconcile(p *PaymentIdentifier, state LifeCycleState) string {
+	return "call ShowPayment for payment_identifier " + idText(p.fields()) + ": life_cycle_state " + string(state) + " means it was applied"
+}
+
+// summary sends a write whose answer is a payment summary. token points
+// into body, where the token is set for each attempt.
+func (c *Client) summary(ctx context.Context, op, path string, body any, token *string, want LifeCycleState, reconcile string) (*PaymentSummary, error) {
+	var res *PaymentSummary
+	err := c.call(ctx, op, func(ctx context.Context, tok string) error {
+		*token = tok
+		out := summaryAnswer{want: want}
+		resp, err := c.http.Do(ctx, &transport.Request{
+			Op: op, Effect: transport.Write, Method: http.MethodPost, Path: path, JSON: body, Reconcile: reconcile,
+		}, &out)
+		if err != nil {
+			return err
+		}
+		if err := c.codes.refusal(resp, out.Status, out.recorded()); err != nil {
+			return err
+		}
+		out.Data.in(c.cfg.Location)
+		res = out.Data
+		return nil
+	})
+	return res, err
+}
+
+// CancelPayment cancels a POSTED payment: POST payments/cancel. CRM.COM
+// creates and posts a payment cancellation; the result holds it and the
+// payment.
+//
+// CRM.COM refusing because the payment is already cancelled is
+// ErrAlreadyApplied; a payment that is not POSTED is refused,
+// ErrNotApplied. An unknown outcome is settled with ShowPayment:
+// life_cycle_state CANCELLED means the cancellation was applied.
+func (c *Client) CancelPayment(ctx context.Context, req *CancelPaymentRequest) (*CancelPaymentResult, error) {
+	if err := req.check(opCancelPayment); err != nil {
+		return nil, err
+	}
+	body := cancelBody{
+		Payment:     &req.Payment,
+		Type:        &req.Type,
+		Category:    optional(&req.Category),
+		Notes:       req.Notes,
+		IssueReason: req.IssueReason,
+		udfBody:     req.UserDefinedFields.wire(c.cfg.Location),
+	}
+	reconcile := showReconcile(&req.Payment, Cancelled)
+	var res *CancelPaymentResult
+	err := c.call(ctx, opCancelPayment, func(ctx context.Context, token string) error {
+		body.Token = token
+		var out cancelAnswer
+		resp, err := c.http.Do(ctx, &transport.Request{
+			Op: opCancelPayment, Effect: transport.Write, Method: http.MethodPost, Path: "/payments/cancel", JSON: &body, Reconcile: reconcile,
+		}, &out)
+		if err != nil {
+			return err
+		}
+		if err := c.codes.refusal(resp, out.Status, out.recorded()); err != nil {
+			return err
+		}
+		res = &CancelPaymentResult{Payment: out.Data.Payment, Cancellation: out.Data.Cancellation}
+		res.Payment.in(c.cfg.Location)
+		res.Cancellation.in(c.cfg.Location)
+		return nil
+	})
+	return res, err
+}
+
+// idText renders an identifier for a reconcile hint: field=value.
+func idText(fs idFields) string { return fs.String() }
