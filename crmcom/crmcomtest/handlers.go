@@ -495,7 +495,7 @@ func (s *Server) payInvoice(w http.ResponseWriter, b *payRequest, f fake.Fault) 
 		s.fail(w, "INVALID_REQUEST", "pay_invoice takes no bill_identifier")
 		return
 	}
-	s.pay(w, b, f, s.invoices, b.Invoice, "invoice_identifier", "INVOICE_ALREADY_PAID")
+	s.pay(w, b, f, false, b.Invoice, "invoice_identifier", "INVOICE_ALREADY_PAID")
 }
 
 func (s *Server) payBill(w http.ResponseWriter, b *payRequest, f fake.Fault) {
@@ -503,12 +503,12 @@ func (s *Server) payBill(w http.ResponseWriter, b *payRequest, f fake.Fault) {
 		s.fail(w, "INVALID_REQUEST", "pay_bill takes no invoice_identifier")
 		return
 	}
-	s.pay(w, b, f, s.bills, b.Bill, "bill_identifier", "BILL_ALREADY_PAID")
+	s.pay(w, b, f, true, b.Bill, "bill_identifier", "BILL_ALREADY_PAID")
 }
 
 // pay creates a POSTED payment for the whole outstanding amount of one
 // invoice or bill.
-func (s *Server) pay(w http.ResponseWriter, b *payRequest, f fake.Fault, list []*invoice, id ident, param, paidCode string) {
+func (s *Server) pay(w http.ResponseWriter, b *payRequest, f fake.Fault, bill bool, id ident, param, paidCode string) {
 	if b.LifeCycleState != nil && *b.LifeCycleState != string(crmcom.Posted) {
 		s.fail(w, "INVALID_PARAMETER", "life_cycle_state can only be POSTED: the payment is created posted")
 		return
@@ -519,6 +519,10 @@ func (s *Server) pay(w http.ResponseWriter, b *payRequest, f fake.Fault, list []
 	var t *invoice
 	if r == nil {
 		account, _ := s.account(b.AccountsReceivable)
+		list := s.invoices
+		if bill {
+			list = s.bills
+		}
 		t, r = s.target(list, id, param, account)
 	}
 	if r == nil && t.Outstanding.Sign() <= 0 {
@@ -530,10 +534,10 @@ func (s *Server) pay(w http.ResponseWriter, b *payRequest, f fake.Fault, list []
 		return
 	}
 	p.Amount, p.targets = t.Outstanding, []*invoice{t}
-	if param == "invoice_identifier" {
-		p.Invoices = []crmcom.ID{t.Number}
-	} else {
+	if bill {
 		p.Bills = []crmcom.ID{t.Number}
+	} else {
+		p.Invoices = []crmcom.ID{t.Number}
 	}
 	if b.Notes != nil {
 		p.Notes = *b.Notes
