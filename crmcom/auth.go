@@ -96,7 +96,7 @@ func (c *Client) login(ctx context.Context, _ *tokencache.Token[*session]) (toke
 	// An exp that has passed or is about to (a clock far off, a token
 	// already dead) is no renewal hint: the idle rule applies, and
 	// CRM.COM refusing the token renews it.
-	if exp, ok := jwtExpiry(token); ok && exp.After(now.Add(time.Minute)) {
+	if exp, ok := jwtExpiry(token); ok && exp.After(now.Add(time.Second)) {
 		tok.Expiry, s.jwt = exp, true
 	}
 	c.current.Store(s)

@@ -88,16 +88,12 @@ func conformanceSubject(opts crmcomtest.Options) conformance.Subject {
 	}
 }
 
-// TestConformance runs the suite against the fake as the partner document
-// suggests CRM.COM behaves: refusals under HTTP 200, opaque tokens.
+// TestConformance runs the suite against the fake as the partner
+// document's samples suggest CRM.COM behaves: refusals under HTTP 200,
+// opaque tokens. The other readings (refusals under 4xx, JWTs) are pinned
+// by behaviour tests (TestRefusalsUnderHTTP400, TestJWTRenewedBeforeItsExpiry).
 func TestConformance(t *testing.T) {
 	conformance.Run(t, conformanceSubject(crmcomtest.Options{}))
-}
-
-// TestConformanceRefusalsAs4xxWithJWTs runs it again with the other
-// reading of the document: refusals under HTTP 400, and JWT tokens.
-func TestConformanceRefusalsAs4xxWithJWTs(t *testing.T) {
-	conformance.Run(t, conformanceSubject(crmcomtest.Options{RefusalStatus: 400, JWT: true}))
 }
 
 func TestPrintsNoSecrets(t *testing.T) {

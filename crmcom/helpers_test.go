@@ -137,3 +137,6 @@ func mustAmount(t testing.TB, s string) crmcom.Amount {
 	require.NoError(t, err)
 	return a
 }
+
+// httpClient is a client sending through m.
+func httpClient(m *mockCRM) *http.Client { return &http.Client{Transport: m.mock} }
