@@ -84,7 +84,7 @@ func (c *Client) login(ctx context.Context, _ *tokencache.Token[*session]) (toke
 	}
 	c.http.Secrets().AddTemporary(token)
 	switch {
-	case out.Status != nil && !out.Status.ok():
+	case out.Status.Code != "" && !out.Status.ok():
 		return tokencache.Token[*session]{}, resp.Refused(out.Status.Code, out.Status.text())
 	case token == "":
 		return tokencache.Token[*session]{}, resp.Refused("", "CRM.COM answered the login without a token")
@@ -151,7 +151,7 @@ func (c *Client) call(ctx context.Context, op string, fn func(ctx context.Contex
 		}
 		s.touch(now)
 		err = fn(ctx, s.token)
-		if resent || !transport.IsUnauthorized(err) {
+		if err == nil || resent || !transport.IsUnauthorized(err) {
 			return err
 		}
 		resent = true
@@ -182,8 +182,8 @@ func (c *Client) Close(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if out.Status != nil && c.codes.invalidToken(out.Status.Code) {
+	if c.codes.invalidToken(out.Status.Code) {
 		return nil
 	}
-	return c.codes.refusal(resp, out.Status, false)
+	return c.codes.refusal(resp, &out.Status, false)
 }

@@ -56,9 +56,9 @@ func (s *codeSets) alreadyApplied(code string) bool {
 // code below 500 makes it AlreadyApplied.
 func (s *codeSets) parseError(e *transport.Error, _ http.Header, body []byte) {
 	var env struct {
-		Status *status `json:"status"`
+		Status status `json:"status"`
 	}
-	if json.Unmarshal(body, &env) != nil || env.Status == nil {
+	if json.Unmarshal(body, &env) != nil || env.Status.Code == "" {
 		return
 	}
 	e.Code, e.Message = env.Status.Code, env.Status.text()
@@ -82,10 +82,7 @@ func (s *codeSets) refusal(resp *transport.Response, st *status, recorded bool) 
 	if st.ok() {
 		return nil
 	}
-	code, text := "", st.text()
-	if st != nil {
-		code = st.Code
-	}
+	code, text := st.Code, st.text()
 	switch {
 	case s.alreadyApplied(code):
 		return resp.AlreadyApplied(code, text)

@@ -1,6 +1,8 @@
 package crmcom
 
 import (
+	"strings"
+
 	"github.com/civicpay/datapump/internal/transport"
 )
 
@@ -185,10 +187,41 @@ func checkIdentifier(chk *transport.Checks, name string, fs idFields, required b
 		chk.Add(name, "must have exactly one field set; CRM.COM allows only one")
 	}
 	for _, f := range fs {
-		if f.value != "" {
+		if f.value != "" && !plainText(f.value, MaxIdentifierLen) {
 			chk.OptionalText(name+"."+f.name, f.value, MaxIdentifierLen)
 		}
 	}
+}
+
+// plainText reports whether s is text every check accepts as is: printable
+// ASCII, no surrounding spaces, at most maxLen characters. Anything else
+// goes to the full checks, which name the field (building that name costs
+// an allocation the common case need not pay).
+func plainText(s string, maxLen int) bool {
+	if len(s) > maxLen || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// writeID writes the identifier as CRM.COM's query value, field=value.
+func writeID(b *strings.Builder, fs idFields) {
+	if f, n := fs.set(); n == 1 {
+		b.WriteString(f.name)
+		b.WriteByte('=')
+		b.WriteString(f.value)
+	}
+}
+
+// idLen is how long writeID's text is.
+func idLen(fs idFields) int {
+	f, _ := fs.set()
+	return len(f.name) + 1 + len(f.value)
 }
 
 // optional returns v, or nil when it is the zero identifier, so the wire

@@ -3,6 +3,7 @@ package crmcom
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/civicpay/datapump/internal/transport"
 )
@@ -39,7 +40,7 @@ func (c *Client) PayInvoice(ctx context.Context, req *PayInvoiceRequest) (*PayRe
 		return nil, err
 	}
 	loc := c.cfg.Location
-	body := payBody{
+	sc := &summaryCall[payBody, *payBody]{body: payBody{
 		AccountsReceivable: &req.AccountsReceivable,
 		LifeCycleState:     req.LifeCycleState,
 		Type:               &req.Type,
@@ -52,11 +53,10 @@ func (c *Client) PayInvoice(ctx context.Context, req *PayInvoiceRequest) (*PayRe
 		Card:               optional(&req.Card),
 		Notes:              req.Notes,
 		udfBody:            req.UserDefinedFields.wire(loc),
-	}
-	reconcile := "call GetLatestPayments for accounts_receivable_identifier " + idText(req.AccountsReceivable.fields()) +
-		" and look for a POSTED payment whose invoices_to_pay_set holds invoice_identifier " + idText(req.Invoice.fields()) +
-		" before paying it again"
-	return c.pay(ctx, opPayInvoice, "/payments/pay_invoice", &body, reconcile, req.ExpectedAmount)
+	}}
+	reconcile := latestReconcile(req.AccountsReceivable.fields(),
+		" and look for a POSTED payment whose invoices_to_pay_set holds invoice_identifier ", req.Invoice.fields(), " before paying it again")
+	return c.pay(ctx, opPayInvoice, "/payments/pay_invoice", sc, reconcile, req.ExpectedAmount)
 }
 
 // PayBill creates a POSTED payment for the whole outstanding amount of one
@@ -69,7 +69,7 @@ func (c *Client) PayBill(ctx context.Context, req *PayBillRequest) (*PayResult, 
 		return nil, err
 	}
 	loc := c.cfg.Location
-	body := payBody{
+	sc := &summaryCall[payBody, *payBody]{body: payBody{
 		AccountsReceivable: &req.AccountsReceivable,
 		LifeCycleState:     req.LifeCycleState,
 		Type:               &req.Type,
@@ -82,33 +82,70 @@ func (c *Client) PayBill(ctx context.Context, req *PayBillRequest) (*PayResult, 
 		Card:               optional(&req.Card),
 		Notes:              req.Notes,
 		udfBody:            req.UserDefinedFields.wire(loc),
-	}
-	reconcile := "call GetLatestPayments for accounts_receivable_identifier " + idText(req.AccountsReceivable.fields()) +
-		" and look for a POSTED payment whose bills_to_pay_set holds bill_identifier " + idText(req.Bill.fields()) +
-		" before paying it again"
-	return c.pay(ctx, opPayBill, "/payments/pay_bill", &body, reconcile, req.ExpectedAmount)
+	}}
+	reconcile := latestReconcile(req.AccountsReceivable.fields(),
+		" and look for a POSTED payment whose bills_to_pay_set holds bill_identifier ", req.Bill.fields(), " before paying it again")
+	return c.pay(ctx, opPayBill, "/payments/pay_bill", sc, reconcile, req.ExpectedAmount)
 }
 
-// pay sends a pay_invoice or pay_bill body.
-func (c *Client) pay(ctx context.Context, op, path string, body *payBody, reconcile string, expected Amount) (*PayResult, error) {
-	var res *PayResult
-	err := c.call(ctx, op, func(ctx context.Context, token string) error {
-		body.Token = token
-		out := summaryAnswer{want: Posted}
-		resp, err := c.http.Do(ctx, &transport.Request{
-			Op: op, Effect: transport.Write, Method: http.MethodPost, Path: path, JSON: body, Reconcile: reconcile,
-		}, &out)
+// latestReconcile is the advice on an unknown pay: look with
+// GetLatestPayments for the payment of what was paid. It is built in one
+// allocation, as every pay needs one.
+func latestReconcile(ar idFields, middle string, paid idFields, end string) string {
+	const start = "call GetLatestPayments for accounts_receivable_identifier "
+	var b strings.Builder
+	b.Grow(len(start) + len(middle) + len(end) + idLen(ar) + idLen(paid))
+	b.WriteString(start)
+	writeID(&b, ar)
+	b.WriteString(middle)
+	writeID(&b, paid)
+	b.WriteString(end)
+	return b.String()
+}
+
+// summaryCall is one write answered with a payment summary, held in one
+// allocation: its body, the transport request, the answer and the result
+// the answer decodes into (res.Payment). A pay is the SDK's hottest call;
+// five allocations become one.
+type summaryCall[B any, PB interface {
+	*B
+	setToken(string)
+}] struct {
+	body B
+	req  transport.Request
+	out  summaryAnswer
+	res  PayResult
+}
+
+// run sends the body under a token, resending once if CRM.COM refuses the
+// token, and leaves the payment CRM.COM recorded in sc.res.Payment.
+func (sc *summaryCall[B, PB]) run(ctx context.Context, c *Client, op, path string, want LifeCycleState, reconcile string) error {
+	return c.call(ctx, op, func(ctx context.Context, token string) error {
+		PB(&sc.body).setToken(token)
+		sc.res = PayResult{}
+		sc.out = summaryAnswer{Data: &sc.res.Payment, want: want}
+		sc.req = transport.Request{
+			Op: op, Effect: transport.Write, Method: http.MethodPost, Path: path, JSON: &sc.body, Reconcile: reconcile,
+		}
+		resp, err := c.http.Do(ctx, &sc.req, &sc.out)
 		if err != nil {
 			return err
 		}
-		if err := c.codes.refusal(resp, out.Status, out.recorded()); err != nil {
+		if err := c.codes.refusal(resp, &sc.out.Status, sc.out.recorded()); err != nil {
 			return err
 		}
-		out.Data.in(c.cfg.Location)
-		res = &PayResult{Payment: *out.Data, AmountDiffers: !expected.IsZero() && out.Data.PaymentAmount != expected}
+		sc.res.Payment.in(c.cfg.Location)
 		return nil
 	})
-	return res, err
+}
+
+// pay sends a pay_invoice or pay_bill body.
+func (c *Client) pay(ctx context.Context, op, path string, sc *summaryCall[payBody, *payBody], reconcile string, expected Amount) (*PayResult, error) {
+	if err := sc.run(ctx, c, op, path, Posted, reconcile); err != nil {
+		return nil, err
+	}
+	sc.res.AmountDiffers = !expected.IsZero() && sc.res.Payment.PaymentAmount != expected
+	return &sc.res, nil
 }
 
 // CreatePayment creates a DRAFT or POSTED payment of req.PaymentAmount:
@@ -126,7 +163,7 @@ func (c *Client) CreatePayment(ctx context.Context, req *CreatePaymentRequest) (
 		return nil, err
 	}
 	loc := c.cfg.Location
-	body := createBody{
+	sc := &summaryCall[createBody, *createBody]{body: createBody{
 		AccountsReceivable: &req.AccountsReceivable,
 		Type:               &req.Type,
 		LifeCycleState:     req.LifeCycleState,
@@ -140,16 +177,16 @@ func (c *Client) CreatePayment(ctx context.Context, req *CreatePaymentRequest) (
 		Description:        req.Description,
 		Notes:              req.Notes,
 		udfBody:            req.UserDefinedFields.wire(loc),
-	}
+	}}
 	for _, inv := range req.InvoicesToPay {
-		body.InvoicesToPay = append(body.InvoicesToPay, invoiceToPay{Invoice: inv})
+		sc.body.InvoicesToPay = append(sc.body.InvoicesToPay, invoiceToPay{Invoice: inv})
 	}
 	for _, bill := range req.BillsToPay {
-		body.BillsToPay = append(body.BillsToPay, billToPay{Bill: bill})
+		sc.body.BillsToPay = append(sc.body.BillsToPay, billToPay{Bill: bill})
 	}
 	reconcile := "call GetLatestPayments for accounts_receivable_identifier " + idText(req.AccountsReceivable.fields()) +
 		" and look for a payment of " + req.PaymentAmount.String() + " before creating it again"
-	return c.summary(ctx, opCreatePayment, "/payments/create", &body, &body.Token, req.LifeCycleState, reconcile)
+	return summary(ctx, c, opCreatePayment, "/payments/create", sc, req.LifeCycleState, reconcile)
 }
 
 // PostPayment posts a DRAFT payment: POST payments/post. The result is the
@@ -163,8 +200,8 @@ func (c *Client) PostPayment(ctx context.Context, req *PostPaymentRequest) (*Pay
 	if err := req.check(opPostPayment); err != nil {
 		return nil, err
 	}
-	body := lifeCycleBody{Payment: &req.Payment}
-	return c.summary(ctx, opPostPayment, "/payments/post", &body, &body.Token, Posted, showReconcile(&req.Payment, Posted))
+	sc := &summaryCall[lifeCycleBody, *lifeCycleBody]{body: lifeCycleBody{Payment: &req.Payment}}
+	return summary(ctx, c, opPostPayment, "/payments/post", sc, Posted, showReconcile(&req.Payment, Posted))
 }
 
 // RejectPayment rejects a DRAFT payment: POST payments/reject. The result
@@ -178,35 +215,23 @@ func (c *Client) RejectPayment(ctx context.Context, req *RejectPaymentRequest) (
 	if err := req.check(opRejectPayment); err != nil {
 		return nil, err
 	}
-	body := lifeCycleBody{Payment: &req.Payment, RejectionReason: &req.RejectionReason}
-	return c.summary(ctx, opRejectPayment, "/payments/reject", &body, &body.Token, Rejected, showReconcile(&req.Payment, Rejected))
+	sc := &summaryCall[lifeCycleBody, *lifeCycleBody]{body: lifeCycleBody{Payment: &req.Payment, RejectionReason: &req.RejectionReason}}
+	return summary(ctx, c, opRejectPayment, "/payments/reject", sc, Rejected, showReconcile(&req.Payment, Rejected))
 }
 
 func showReconcile(p *PaymentIdentifier, state LifeCycleState) string {
 	return "call ShowPayment for payment_identifier " + idText(p.fields()) + ": life_cycle_state " + string(state) + " means it was applied"
 }
 
-// summary sends a write whose answer is a payment summary. token points
-// into body, where the token is set for each attempt.
-func (c *Client) summary(ctx context.Context, op, path string, body any, token *string, want LifeCycleState, reconcile string) (*PaymentSummary, error) {
-	var res *PaymentSummary
-	err := c.call(ctx, op, func(ctx context.Context, tok string) error {
-		*token = tok
-		out := summaryAnswer{want: want}
-		resp, err := c.http.Do(ctx, &transport.Request{
-			Op: op, Effect: transport.Write, Method: http.MethodPost, Path: path, JSON: body, Reconcile: reconcile,
-		}, &out)
-		if err != nil {
-			return err
-		}
-		if err := c.codes.refusal(resp, out.Status, out.recorded()); err != nil {
-			return err
-		}
-		out.Data.in(c.cfg.Location)
-		res = out.Data
-		return nil
-	})
-	return res, err
+// summary sends a write whose answer is a payment summary and returns it.
+func summary[B any, PB interface {
+	*B
+	setToken(string)
+}](ctx context.Context, c *Client, op, path string, sc *summaryCall[B, PB], want LifeCycleState, reconcile string) (*PaymentSummary, error) {
+	if err := sc.run(ctx, c, op, path, want, reconcile); err != nil {
+		return nil, err
+	}
+	return &sc.res.Payment, nil
 }
 
 // CancelPayment cancels a POSTED payment: POST payments/cancel. CRM.COM
@@ -240,7 +265,7 @@ func (c *Client) CancelPayment(ctx context.Context, req *CancelPaymentRequest) (
 		if err != nil {
 			return err
 		}
-		if err := c.codes.refusal(resp, out.Status, out.recorded()); err != nil {
+		if err := c.codes.refusal(resp, &out.Status, out.recorded()); err != nil {
 			return err
 		}
 		res = &CancelPaymentResult{Payment: out.Data.Payment, Cancellation: out.Data.Cancellation}

@@ -36,7 +36,7 @@ func (c *Client) ShowPayment(ctx context.Context, req *ShowPaymentRequest) (*Pay
 		if err != nil {
 			return err
 		}
-		if err := c.readStatus(resp, out.Status); err != nil {
+		if err := c.readStatus(resp, &out.Status); err != nil {
 			return err
 		}
 		if out.Data == nil {
@@ -155,7 +155,7 @@ func (c *Client) list(ctx context.Context, op, path string, q *readQuery) ([]Pay
 		if err != nil {
 			return err
 		}
-		if err := c.readStatus(resp, out.Status); err != nil {
+		if err := c.readStatus(resp, &out.Status); err != nil {
 			return err
 		}
 		for i := range out.Data {
@@ -179,8 +179,8 @@ func (c *Client) get(ctx context.Context, op, path string, q *readQuery, out any
 
 // readStatus returns the refusal a read's 2xx answer stands for, or nil.
 func (c *Client) readStatus(resp *transport.Response, st *status) error {
-	if st == nil {
-		return resp.Refused("", "CRM.COM answered without a status")
+	if st.Code == "" {
+		return resp.Refused("", st.text())
 	}
 	return c.codes.refusal(resp, st, false)
 }

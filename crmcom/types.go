@@ -17,12 +17,32 @@ type ID string
 
 // UnmarshalJSON accepts a JSON string, an integer, or null (empty).
 func (id *ID) UnmarshalJSON(b []byte) error {
+	if s, ok := plainJSONString(b); ok {
+		*id = ID(s)
+		return nil
+	}
 	s, err := wire.IDText(b)
 	if err != nil {
 		return errors.New("crmcom: " + err.Error())
 	}
 	*id = ID(s)
 	return nil
+}
+
+// plainJSONString returns the text of a JSON string literal without escapes
+// or control characters, the form nearly every CRM.COM id and date takes,
+// without the general decoder's work; ok is false for anything else.
+func plainJSONString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	b = b[1 : len(b)-1]
+	for _, c := range b {
+		if c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			return "", false
+		}
+	}
+	return string(b), true
 }
 
 // LifeCycleState is the state of a payment.
@@ -104,6 +124,12 @@ func (t Time) MarshalJSON() ([]byte, error) {
 // client applies Config.Location) or, should CRM.COM send one, with a
 // zone; null and "" are the zero time.
 func (t *Time) UnmarshalJSON(b []byte) error {
+	if s, ok := plainJSONString(b); ok && len(s) == len(timeLayout) {
+		if v, err := time.ParseInLocation(timeLayout, s, zoneless); err == nil {
+			t.Time = v
+			return nil
+		}
+	}
 	v, err := wire.TimeText(b, zoneless)
 	if err != nil {
 		return errors.New("crmcom: " + err.Error())
@@ -141,8 +167,11 @@ type UserDefinedFields struct {
 	UDFDate1, UDFDate2, UDFDate3, UDFDate4         time.Time
 }
 
-func (u *UserDefinedFields) wire(loc *time.Location) udfBody {
-	return udfBody{
+func (u *UserDefinedFields) wire(loc *time.Location) *udfBody {
+	if *u == (UserDefinedFields{}) {
+		return nil
+	}
+	return &udfBody{
 		UDFString1: u.UDFString1, UDFString2: u.UDFString2, UDFString3: u.UDFString3, UDFString4: u.UDFString4,
 		UDFString5: u.UDFString5, UDFString6: u.UDFString6, UDFString7: u.UDFString7, UDFString8: u.UDFString8,
 		UDFFloat1: u.UDFFloat1, UDFFloat2: u.UDFFloat2, UDFFloat3: u.UDFFloat3, UDFFloat4: u.UDFFloat4,

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/civicpay/datapump/internal/redact"
 	"github.com/civicpay/datapump/internal/transport"
 )
 
@@ -25,6 +26,9 @@ func checkFieldsSet(chk *transport.Checks, fields []string) {
 }
 
 func checkUDF(chk *transport.Checks, u *UserDefinedFields) {
+	if *u == (UserDefinedFields{}) {
+		return
+	}
 	for _, f := range []struct{ name, value string }{
 		{"UDFString1", u.UDFString1}, {"UDFString2", u.UDFString2}, {"UDFString3", u.UDFString3}, {"UDFString4", u.UDFString4},
 		{"UDFString5", u.UDFString5}, {"UDFString6", u.UDFString6}, {"UDFString7", u.UDFString7}, {"UDFString8", u.UDFString8},
@@ -44,10 +48,15 @@ func checkUDF(chk *transport.Checks, u *UserDefinedFields) {
 // checkCard refuses a card identifier that carries what looks like a card
 // number: only a gateway's reference to a card may be sent.
 func checkCard(chk *transport.Checks, card *CardIdentifier) {
+	if *card == (CardIdentifier{}) {
+		return
+	}
 	fs := card.fields()
 	checkIdentifier(chk, "Card", fs, false)
 	for _, f := range fs {
-		chk.NoCardNumber("Card."+f.name, f.value)
+		if f.value != "" && redact.ContainsCardNumber(f.value) {
+			chk.NoCardNumber("Card."+f.name, f.value)
+		}
 	}
 }
 

@@ -8,19 +8,20 @@ import (
 )
 
 // status is the envelope's status block. "OK" is success; any other code
-// is a refusal.
+// is a refusal; no code at all means the answer has no status. Answers
+// hold it as a value, which spares an allocation per call.
 type status struct {
 	Code        string `json:"code"`
 	Message     string `json:"message"`
 	Description string `json:"description"`
 }
 
-func (s *status) ok() bool { return s != nil && strings.EqualFold(s.Code, "OK") }
+func (s *status) ok() bool { return strings.EqualFold(s.Code, "OK") }
 
 // text is the message and description as one line of an error.
 func (s *status) text() string {
 	switch {
-	case s == nil:
+	case s.Code == "":
 		return "CRM.COM answered without a status"
 	case s.Message == "":
 		return s.Description
@@ -41,7 +42,7 @@ type loginBody struct {
 
 // loginAnswer is the answer to a login: {"status":..,"data":{"token":..}}.
 type loginAnswer struct {
-	Status *status `json:"status"`
+	Status status `json:"status"`
 	Data   *struct {
 		Token string `json:"token"`
 	} `json:"data"`
@@ -54,18 +55,20 @@ type tokenBody struct {
 
 // releaseAnswer is the answer to a token release.
 type releaseAnswer struct {
-	Status *status `json:"status"`
+	Status status `json:"status"`
 }
 
 // Confirm accepts any answer with a status: OK, or a refusal.
 func (a *releaseAnswer) Confirm() error {
-	if a.Status == nil || a.Status.Code == "" {
+	if a.Status.Code == "" {
 		return errors.New("no status.code")
 	}
 	return nil
 }
 
-// udfBody is the sixteen user-defined fields on the wire.
+// udfBody is the sixteen user-defined fields on the wire. Bodies embed a
+// pointer to it, nil when no field is set, so encoding a body without
+// them skips the sixteen fields at once.
 type udfBody struct {
 	UDFString1 string  `json:"udf_string_1,omitempty"`
 	UDFString2 string  `json:"udf_string_2,omitempty"`
@@ -101,10 +104,12 @@ type createBody struct {
 	ReceivedByUnit     *UnitIdentifier               `json:"received_by_unit_identifier,omitempty"`
 	Description        string                        `json:"description,omitempty"`
 	Notes              string                        `json:"notes,omitempty"`
-	udfBody
+	*udfBody
 	InvoicesToPay []invoiceToPay `json:"invoices_to_pay_set,omitempty"`
 	BillsToPay    []billToPay    `json:"bills_to_pay_set,omitempty"`
 }
+
+func (b *createBody) setToken(t string) { b.Token = t }
 
 type invoiceToPay struct {
 	Invoice InvoiceIdentifier `json:"invoice_identifier"`
@@ -130,8 +135,10 @@ type payBody struct {
 	ReceivedByUnit     *UnitIdentifier               `json:"received_by_unit_identifier,omitempty"`
 	Card               *CardIdentifier               `json:"card_identifier,omitempty"`
 	Notes              string                        `json:"notes,omitempty"`
-	udfBody
+	*udfBody
 }
+
+func (b *payBody) setToken(t string) { b.Token = t }
 
 // lifeCycleBody is the body of POST payments/post and payments/reject.
 type lifeCycleBody struct {
@@ -139,6 +146,8 @@ type lifeCycleBody struct {
 	Payment         *PaymentIdentifier         `json:"payment_identifier"`
 	RejectionReason *RejectionReasonIdentifier `json:"rejection_reason_identifier,omitempty"`
 }
+
+func (b *lifeCycleBody) setToken(t string) { b.Token = t }
 
 // cancelBody is the body of POST payments/cancel.
 type cancelBody struct {
@@ -148,13 +157,13 @@ type cancelBody struct {
 	Category    *CategoryIdentifier `json:"category_identifier,omitempty"`
 	Notes       string              `json:"notes,omitempty"`
 	IssueReason string              `json:"issue_reason,omitempty"`
-	udfBody
+	*udfBody
 }
 
 // summaryAnswer is the answer of create, pay_invoice, pay_bill, post and
 // reject: the payment's short summary.
 type summaryAnswer struct {
-	Status *status         `json:"status"`
+	Status status          `json:"status"`
 	Data   *PaymentSummary `json:"data"`
 	// want is the life-cycle state the call leaves the payment in; a
 	// summary in another state does not confirm it.
@@ -166,7 +175,7 @@ type summaryAnswer struct {
 // states one, the life-cycle state the call leaves it in.
 func (a *summaryAnswer) Confirm() error {
 	switch {
-	case a.Status == nil || a.Status.Code == "":
+	case a.Status.Code == "":
 		return errors.New("no status.code")
 	case !a.Status.ok():
 		return nil
@@ -183,7 +192,7 @@ func (a *summaryAnswer) recorded() bool { return a.Data != nil && a.Data.ID != "
 
 // cancelAnswer is the answer of payments/cancel.
 type cancelAnswer struct {
-	Status *status `json:"status"`
+	Status status `json:"status"`
 	Data   *struct {
 		Payment      PaymentSummary `json:"payment"`
 		Cancellation PaymentSummary `json:"payment_cancellation"`
@@ -194,7 +203,7 @@ type cancelAnswer struct {
 // cancellation CRM.COM created (its id).
 func (a *cancelAnswer) Confirm() error {
 	switch {
-	case a.Status == nil || a.Status.Code == "":
+	case a.Status.Code == "":
 		return errors.New("no status.code")
 	case !a.Status.ok():
 		return nil
@@ -208,13 +217,13 @@ func (a *cancelAnswer) recorded() bool { return a.Data != nil && a.Data.Cancella
 
 // showAnswer is the answer of payments/show.
 type showAnswer struct {
-	Status *status  `json:"status"`
+	Status status   `json:"status"`
 	Data   *Payment `json:"data"`
 }
 
 // listAnswer is the answer of payments/list and payments/get_latest.
 type listAnswer struct {
-	Status *status   `json:"status"`
+	Status status    `json:"status"`
 	Data   []Payment `json:"data"`
 }
 

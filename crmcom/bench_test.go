@@ -1,0 +1,250 @@
+package crmcom_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/civicpay/datapump/crmcom"
+	"github.com/civicpay/datapump/internal/fake"
+)
+
+// The benchmarks put PayInvoice through the SDK beside a tight client
+// written by hand for the same exchange: the same URL, headers and JSON
+// body (marshaled per request), the answer decoded into the same typed
+// structs. Both talk to one server that answers the partner document's
+// sample with as little work as possible.
+//
+//	go test -run '^$' -bench . -benchmem -count 6 ./crmcom/
+
+// benchServer answers a login and pay_invoice with fixed bytes.
+func benchServer(b *testing.B) *fake.Server {
+	login := envelope("OK", `{"token":"`+docToken+`"}`)
+	sample := fixture(b, "pay-invoice-response.json")
+	answer := func(body []byte) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.Header()["Content-Type"] = []string{"application/json"}
+			_, _ = w.Write(body)
+		}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /crmapi/rest/v2/authentication/token", answer(login))
+	mux.Handle("POST /crmapi/rest/v2/payments/pay_invoice", answer(sample))
+	srv := fake.Start(mux, false)
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+func benchClient(b *testing.B, srv *fake.Server) *crmcom.Client {
+	cfg := docConfig()
+	cfg.BaseURL = srv.URL + "/crmapi/rest/v2"
+	c, err := crmcom.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.PayInvoice(context.Background(), docPayInvoice()); err != nil { // logs in
+		b.Fatal(err)
+	}
+	return c
+}
+
+// parallelism makes b.RunParallel run 64 goroutines.
+func parallelism(b *testing.B) {
+	p := runtime.GOMAXPROCS(0)
+	b.SetParallelism((64 + p - 1) / p)
+}
+
+func reportConns(b *testing.B, srv *fake.Server, before int64) {
+	b.ReportMetric(float64(srv.NewConns()-before)/float64(b.N), "conns/op")
+}
+
+func BenchmarkPayInvoice(b *testing.B) {
+	srv := benchServer(b)
+	c := benchClient(b, srv)
+	ctx := context.Background()
+	req := docPayInvoice()
+	conns := srv.NewConns()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := c.PayInvoice(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	reportConns(b, srv, conns)
+}
+
+func BenchmarkPayInvoiceParallel(b *testing.B) {
+	srv := benchServer(b)
+	c := benchClient(b, srv)
+	ctx := context.Background()
+	conns := srv.NewConns()
+	parallelism(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		req := docPayInvoice()
+		for pb.Next() {
+			if _, err := c.PayInvoice(ctx, req); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	reportConns(b, srv, conns)
+}
+
+// rawClient is the tight hand-written baseline.
+type rawClient struct {
+	hc      *http.Client
+	url     string
+	headers http.Header
+	token   string
+	bufs    sync.Pool
+}
+
+// rawPayBody is pay_invoice's body, as the SDK sends it.
+type rawPayBody struct {
+	Token              string                               `json:"token"`
+	AccountsReceivable *crmcom.AccountsReceivableIdentifier `json:"accounts_receivable_identifier"`
+	LifeCycleState     crmcom.LifeCycleState                `json:"life_cycle_state,omitempty"`
+	Type               *crmcom.TypeIdentifier               `json:"type_identifier"`
+	PaymentMethod      *crmcom.PaymentMethodIdentifier      `json:"payment_method_identifier"`
+	Category           *crmcom.CategoryIdentifier           `json:"category_identifier,omitempty"`
+	Invoice            *crmcom.InvoiceIdentifier            `json:"invoice_identifier"`
+	ReceivedOn         string                               `json:"received_on,omitempty"`
+	ReceivedByUser     *crmcom.UserIdentifier               `json:"received_by_user_identifier,omitempty"`
+	ReceivedByUnit     *crmcom.UnitIdentifier               `json:"received_by_unit_identifier,omitempty"`
+}
+
+// rawAnswer is the answer, decoded into the SDK's own result type.
+type rawAnswer struct {
+	Status struct {
+		Code        string `json:"code"`
+		Message     string `json:"message"`
+		Description string `json:"description"`
+	} `json:"status"`
+	Data *crmcom.PaymentSummary `json:"data"`
+}
+
+func newRawClient(srv *fake.Server) *rawClient {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 256
+	t.MaxIdleConns = 512
+	return &rawClient{
+		hc:  &http.Client{Transport: t},
+		url: srv.URL + "/crmapi/rest/v2/payments/pay_invoice",
+		headers: http.Header{
+			"Content-Type": {"application/json"},
+			"Accept":       {"application/json"},
+			"User-Agent":   {"raw-baseline"},
+		},
+		token: docToken,
+		bufs:  sync.Pool{New: func() any { return new(bytes.Buffer) }},
+	}
+}
+
+func (c *rawClient) payInvoice(ctx context.Context, r *crmcom.PayInvoiceRequest) (*crmcom.PaymentSummary, error) {
+	body, err := json.Marshal(rawPayBody{
+		Token: c.token, AccountsReceivable: &r.AccountsReceivable, LifeCycleState: r.LifeCycleState, Type: &r.Type,
+		PaymentMethod: &r.PaymentMethod, Category: &r.Category, Invoice: &r.Invoice,
+		ReceivedOn: r.ReceivedOn.Format("2006-01-02T15:04:05"), ReceivedByUser: &r.ReceivedByUser, ReceivedByUnit: &r.ReceivedByUnit,
+	})
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header = c.headers
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	buf := c.bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer c.bufs.Put(buf)
+	_, err = buf.ReadFrom(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	var out rawAnswer
+	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK || out.Status.Code != "OK" || out.Data == nil || out.Data.ID == "" {
+		return nil, errors.New("not applied")
+	}
+	return out.Data, nil
+}
+
+func BenchmarkRawNetHTTP(b *testing.B) {
+	srv := benchServer(b)
+	c := newRawClient(srv)
+	ctx := context.Background()
+	req := docPayInvoice()
+	if _, err := c.payInvoice(ctx, req); err != nil {
+		b.Fatal(err)
+	}
+	conns := srv.NewConns()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := c.payInvoice(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	reportConns(b, srv, conns)
+}
+
+func BenchmarkRawNetHTTPParallel(b *testing.B) {
+	srv := benchServer(b)
+	c := newRawClient(srv)
+	ctx := context.Background()
+	if _, err := c.payInvoice(ctx, docPayInvoice()); err != nil {
+		b.Fatal(err)
+	}
+	conns := srv.NewConns()
+	parallelism(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		req := docPayInvoice()
+		for pb.Next() {
+			if _, err := c.payInvoice(ctx, req); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	reportConns(b, srv, conns)
+}
+
+// TestBenchmarkBodiesMatch keeps the baseline honest: it sends what the
+// SDK sends.
+func TestBenchmarkBodiesMatch(t *testing.T) {
+	t.Parallel()
+	want := compact(t, fixture(t, "pay-invoice-request.json"))
+	r := docPayInvoice()
+	got, err := json.Marshal(rawPayBody{
+		Token: docToken, AccountsReceivable: &r.AccountsReceivable, LifeCycleState: r.LifeCycleState, Type: &r.Type,
+		PaymentMethod: &r.PaymentMethod, Category: &r.Category, Invoice: &r.Invoice,
+		ReceivedOn: r.ReceivedOn.Format("2006-01-02T15:04:05"), ReceivedByUser: &r.ReceivedByUser, ReceivedByUnit: &r.ReceivedByUnit,
+	})
+	if err != nil || string(got) != want {
+		t.Fatalf("the baseline sends %s, the SDK %s", got, want)
+	}
+}
