@@ -351,6 +351,17 @@ func TestAllPaymentsStopsWhenThePartnerIgnoresPaging(t *testing.T) {
 	assert.Equal(t, 2, got)
 	assert.ErrorContains(t, last, "does not page")
 	assert.Len(t, m.requests("GET", "/payments/list"), 2)
+
+	// Without ids asked for, the repeat would go unseen: "id" is added.
+	fields := []string{"payment_amount"}
+	for _, err := range c.AllPayments(context.Background(), &crmcom.ListPaymentsRequest{
+		AccountsReceivable: crmcom.AccountsReceivableIdentifier{Number: "192"}, NumberOfResults: 2, FieldsSet: fields,
+	}) {
+		last = err
+	}
+	assert.ErrorContains(t, last, "does not page")
+	assert.Equal(t, "payment_amount,id", m.last(t, "GET", "/payments/list").url.Query().Get("fields_set"))
+	assert.Equal(t, []string{"payment_amount"}, fields, "the caller's slice is left alone")
 }
 
 func TestGatewayPaymentNeedsACard(t *testing.T) {

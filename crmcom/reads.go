@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"net/http"
+	"slices"
 
 	"github.com/civicpay/datapump/internal/transport"
 )
@@ -77,7 +78,8 @@ func (c *Client) ListPayments(ctx context.Context, req *ListPaymentsRequest) (*L
 // it yields the error once and stops; breaking out of the loop stops it
 // too. Paging with offset and number_of_results is an assumption (see the
 // package documentation): should CRM.COM answer the same page again, the
-// iteration stops with an error rather than loop.
+// iteration stops with an error rather than loop (a FieldsSet without "id"
+// gets it added, to tell).
 func (c *Client) AllPayments(ctx context.Context, req *ListPaymentsRequest) iter.Seq2[*Payment, error] {
 	return func(yield func(*Payment, error) bool) {
 		if err := req.check(opListPayments); err != nil {
@@ -87,6 +89,9 @@ func (c *Client) AllPayments(ctx context.Context, req *ListPaymentsRequest) iter
 		r := *req
 		if r.NumberOfResults == 0 {
 			r.NumberOfResults = DefaultPageSize
+		}
+		if len(r.FieldsSet) > 0 && !slices.Contains(r.FieldsSet, "id") {
+			r.FieldsSet = append(slices.Clip(r.FieldsSet), "id") // to tell a repeated page
 		}
 		seen := map[ID]bool{}
 		for {
