@@ -64,12 +64,14 @@ func (c *Client) Login(ctx context.Context) error {
 // login is how the token cache obtains a token.
 func (c *Client) login(ctx context.Context, _ *tokencache.Token[*session]) (tokencache.Token[*session], error) {
 	r := &transport.Request{Op: opLogin, Effect: transport.Login, Method: http.MethodPost}
-	if c.keyAuth != nil {
-		r.Path, r.Header = "/authentication/web_api_key/token", c.keyAuth
+	password, key := c.secrets()
+	if key != "" {
+		r.Path = "/authentication/web_api_key/token"
+		r.Header = http.Header{"Authorization": {"Basic " + basicAuth(key.Reveal())}}
 	} else {
 		r.Path = "/authentication/token"
 		r.JSON = loginBody{
-			Username: c.cfg.Username, Password: c.cfg.Password.Reveal(),
+			Username: c.cfg.Username, Password: password.Reveal(),
 			Organisation: c.cfg.Organisation, Unit: c.cfg.Unit,
 		}
 	}

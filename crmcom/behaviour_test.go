@@ -2,6 +2,7 @@ package crmcom_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"sync"
@@ -65,7 +66,7 @@ func TestPayInvoicePaysTheWholeOutstandingAmount(t *testing.T) {
 	_, err = c.PayInvoice(ctx, payInvoice("I00000294"))
 	e := errOf(t, err, crmcom.ErrAlreadyApplied)
 	assert.Equal(t, "INVOICE_ALREADY_PAID", e.Code)
-	assert.Contains(t, err.Error(), "already applied: do not resend; call GetLatestPayments for accounts_receivable_identifier number=192")
+	assert.Contains(t, err.Error(), "already applied: do not resend; call GetLatestPayments for the accounts receivable and look for a POSTED payment whose invoices_to_pay_set holds invoice_identifier number=I00000294")
 	assert.Equal(t, 1, srv.Applied("I00000294"))
 	assert.Equal(t, 2, srv.CallsFor(crmcomtest.EndpointPayInvoice, "I00000294"), "the repeat reached the fake")
 }
@@ -608,10 +609,21 @@ func TestDatesRoundTripInTheConfiguredLocation(t *testing.T) {
 func TestClientNeverPrintsItsCredentials(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, crmcomtest.Options{})
-	require.NoError(t, c.Login(context.Background()))
-	printed := fmt.Sprintf("%v %+v %#v", c, c, c)
-	assert.NotContains(t, printed, crmcomtest.DefaultPassword)
-	for _, tok := range srv.IssuedSecrets() {
-		assert.NotContains(t, printed, tok)
+	keyed, err := crmcom.New(srv.KeyConfig())
+	require.NoError(t, err)
+	ctx := context.Background()
+	require.NoError(t, c.Login(ctx))
+	require.NoError(t, keyed.Login(ctx))
+	secrets := append(srv.IssuedSecrets(), crmcomtest.DefaultPassword, crmcomtest.DefaultWebAPIKey,
+		base64.StdEncoding.EncodeToString([]byte(crmcomtest.DefaultWebAPIKey+":")))
+	// Every verb, %s and %q included (a format in a variable, so vet lets
+	// the misuse through, as it would in a caller's code).
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		for _, client := range []*crmcom.Client{c, keyed} {
+			printed := fmt.Sprintf(verb, client)
+			for _, secret := range secrets {
+				assert.NotContains(t, printed, secret, verb)
+			}
+		}
 	}
 }

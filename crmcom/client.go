@@ -71,7 +71,6 @@ package crmcom
 
 import (
 	"encoding/base64"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -150,17 +149,23 @@ var (
 )
 
 // Client talks to one CRM.COM installation. It is safe for concurrent use;
-// create one and reuse it. Its fields are pointers, so printing a Client
-// never shows a credential.
+// create one and reuse it. Printing a Client with any fmt verb never shows
+// a credential or a token: the password and the web API key are held only
+// inside a function (fmt prints a function as its address, and %s or %q
+// would print what an unexported field holds or points to, Secret or not).
 type Client struct {
-	cfg     *Config
+	cfg     Config // without Password and WebAPIKey
+	secrets func() (password, webAPIKey Secret)
 	http    *transport.Client
 	tokens  *tokencache.Cache[*session]
 	codes   *codeSets
-	keyAuth http.Header // the web API key login's Authorization header; nil without a key
 	current atomic.Pointer[session]
 	now     func() time.Time
 }
+
+// basicAuth is the HTTP Basic credential of a web API key: the key as the
+// user, an empty password.
+func basicAuth(key string) string { return base64.StdEncoding.EncodeToString([]byte(key + ":")) }
 
 // renewBefore is how long before a JWT's exp the client renews it.
 const renewBefore = 5 * time.Minute
@@ -174,11 +179,16 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	}
 	secrets := new(redact.Secrets)
 	secrets.AddPermanent(cfg.Password.Reveal(), cfg.WebAPIKey.Reveal())
-	c := &Client{cfg: &cfg, codes: newCodeSets(cfg.InvalidTokenCodes, cfg.AlreadyAppliedCodes), now: time.Now}
 	if key := cfg.WebAPIKey.Reveal(); key != "" {
-		basic := base64.StdEncoding.EncodeToString([]byte(key + ":"))
-		secrets.AddPermanent(basic)
-		c.keyAuth = http.Header{"Authorization": {"Basic " + basic}}
+		secrets.AddPermanent(basicAuth(key))
+	}
+	password, key := cfg.Password, cfg.WebAPIKey
+	cfg.Password, cfg.WebAPIKey = "", ""
+	c := &Client{
+		cfg:     cfg,
+		secrets: func() (Secret, Secret) { return password, key },
+		codes:   newCodeSets(cfg.InvalidTokenCodes, cfg.AlreadyAppliedCodes),
+		now:     time.Now,
 	}
 	tc, err := transport.New(transport.Partner{
 		Name:    partner,

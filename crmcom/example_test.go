@@ -123,7 +123,7 @@ func ExampleClient_PayInvoice_unknownOutcome() {
 	p := latest.Payments[0]
 	fmt.Println(p.LifeCycleState, p.InvoicesToPaySet[0].Number, "- it was paid")
 	// Output:
-	// call GetLatestPayments for accounts_receivable_identifier number=192 and look for a POSTED payment whose invoices_to_pay_set holds invoice_identifier number=I00000294 before paying it again
+	// call GetLatestPayments for the accounts receivable and look for a POSTED payment whose invoices_to_pay_set holds invoice_identifier number=I00000294 before paying it again
 	// POSTED I00000294 - it was paid
 }
 

@@ -1,8 +1,6 @@
 package crmcom
 
 import (
-	"strings"
-
 	"github.com/civicpay/datapump/internal/transport"
 )
 
@@ -156,14 +154,20 @@ func (i *RejectionReasonIdentifier) fields() idFields {
 
 // set returns the one field set, and how many are set.
 func (fs *idFields) set() (idField, int) {
+	f, _, n := fs.which()
+	return f, n
+}
+
+// which returns the one field set, its index, and how many are set.
+func (fs *idFields) which() (idField, int, int) {
 	var one idField
-	n := 0
-	for _, f := range fs {
+	at, n := 0, 0
+	for i, f := range fs {
 		if f.value != "" {
-			one, n = f, n+1
+			one, at, n = f, i, n+1
 		}
 	}
-	return one, n
+	return one, at, n
 }
 
 // String renders the identifier as CRM.COM's query value: field=value.
@@ -209,19 +213,33 @@ func plainText(s string, maxLen int) bool {
 	return true
 }
 
-// writeID writes the identifier as CRM.COM's query value, field=value.
-func writeID(b *strings.Builder, fs idFields) {
-	if f, n := fs.set(); n == 1 {
-		b.WriteString(f.name)
-		b.WriteByte('=')
-		b.WriteString(f.value)
+// reconcile is a Reconcile text with "{key}" where the identifier's value
+// goes, and the value: the transport joins them only when an error needs
+// the text, so a call that succeeds builds nothing.
+type reconcile struct{ text, key string }
+
+// reconcileTexts holds, per field of one identifier kind (by index in its
+// idFields), the text naming that field.
+type reconcileTexts [4]string
+
+// newReconcileTexts writes the text for each field of fs (a zero
+// identifier: only the names count) with format, which is given the
+// field's name.
+func newReconcileTexts(fs idFields, format func(field string) string) reconcileTexts {
+	var out reconcileTexts
+	for i, f := range fs {
+		if f.name != "" {
+			out[i] = format(f.name)
+		}
 	}
+	return out
 }
 
-// idLen is how long writeID's text is.
-func idLen(fs idFields) int {
-	f, _ := fs.set()
-	return len(f.name) + 1 + len(f.value)
+// of returns the reconcile for an identifier of the kind, checked to have
+// exactly one field.
+func (r *reconcileTexts) of(fs idFields) reconcile {
+	f, i, _ := fs.which()
+	return reconcile{text: r[i], key: f.value}
 }
 
 // optional returns v, or nil when it is the zero identifier, so the wire

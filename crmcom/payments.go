@@ -3,7 +3,6 @@ package crmcom
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/civicpay/datapump/internal/transport"
 )
@@ -20,7 +19,7 @@ const (
 
 // A payment call is never resent automatically once it may have reached
 // CRM.COM. Each one's doc comment says how to settle an unknown outcome;
-// Error.Reconcile repeats it with the call's own identifiers.
+// Error.Reconcile repeats it with the identifier to look for.
 
 // PayInvoice creates a POSTED payment for the whole outstanding amount of
 // one invoice: POST payments/pay_invoice. The result is the payment
@@ -54,9 +53,7 @@ func (c *Client) PayInvoice(ctx context.Context, req *PayInvoiceRequest) (*PayRe
 		Notes:              req.Notes,
 		udfBody:            req.UserDefinedFields.wire(loc),
 	}}
-	reconcile := latestReconcile(req.AccountsReceivable.fields(),
-		" and look for a POSTED payment whose invoices_to_pay_set holds invoice_identifier ", req.Invoice.fields(), " before paying it again")
-	return c.pay(ctx, opPayInvoice, "/payments/pay_invoice", sc, reconcile, req.ExpectedAmount)
+	return c.pay(ctx, opPayInvoice, "/payments/pay_invoice", sc, invoiceReconcile.of(req.Invoice.fields()), req.ExpectedAmount)
 }
 
 // PayBill creates a POSTED payment for the whole outstanding amount of one
@@ -83,24 +80,32 @@ func (c *Client) PayBill(ctx context.Context, req *PayBillRequest) (*PayResult, 
 		Notes:              req.Notes,
 		udfBody:            req.UserDefinedFields.wire(loc),
 	}}
-	reconcile := latestReconcile(req.AccountsReceivable.fields(),
-		" and look for a POSTED payment whose bills_to_pay_set holds bill_identifier ", req.Bill.fields(), " before paying it again")
-	return c.pay(ctx, opPayBill, "/payments/pay_bill", sc, reconcile, req.ExpectedAmount)
+	return c.pay(ctx, opPayBill, "/payments/pay_bill", sc, billReconcile.of(req.Bill.fields()), req.ExpectedAmount)
 }
 
-// latestReconcile is the advice on an unknown pay: look with
-// GetLatestPayments for the payment of what was paid. It is built in one
-// allocation, as every pay needs one.
-func latestReconcile(ar idFields, middle string, paid idFields, end string) string {
-	const start = "call GetLatestPayments for accounts_receivable_identifier "
-	var b strings.Builder
-	b.Grow(len(start) + len(middle) + len(end) + idLen(ar) + idLen(paid))
-	b.WriteString(start)
-	writeID(&b, ar)
-	b.WriteString(middle)
-	writeID(&b, paid)
-	b.WriteString(end)
-	return b.String()
+// The advice on an unknown outcome, per identifier field; see reconcile.
+var (
+	invoiceReconcile = newReconcileTexts((&InvoiceIdentifier{}).fields(), func(field string) string {
+		return "call GetLatestPayments for the accounts receivable and look for a POSTED payment whose invoices_to_pay_set holds invoice_identifier " +
+			field + "={key} before paying it again"
+	})
+	billReconcile = newReconcileTexts((&BillIdentifier{}).fields(), func(field string) string {
+		return "call GetLatestPayments for the accounts receivable and look for a POSTED payment whose bills_to_pay_set holds bill_identifier " +
+			field + "={key} before paying it again"
+	})
+	createReconcile = newReconcileTexts((&AccountsReceivableIdentifier{}).fields(), func(field string) string {
+		return "call GetLatestPayments for accounts_receivable_identifier " + field +
+			"={key} and look for the payment (its amount, received_on, or a key of yours in a user-defined field) before creating it again"
+	})
+	postReconcile   = showReconcile(Posted)
+	rejectReconcile = showReconcile(Rejected)
+	cancelReconcile = showReconcile(Cancelled)
+)
+
+func showReconcile(state LifeCycleState) reconcileTexts {
+	return newReconcileTexts((&PaymentIdentifier{}).fields(), func(field string) string {
+		return "call ShowPayment for payment_identifier " + field + "={key}: life_cycle_state " + string(state) + " means it was applied"
+	})
 }
 
 // summaryCall is one write answered with a payment summary, held in one
@@ -119,13 +124,14 @@ type summaryCall[B any, PB interface {
 
 // run sends the body under a token, resending once if CRM.COM refuses the
 // token, and leaves the payment CRM.COM recorded in sc.res.Payment.
-func (sc *summaryCall[B, PB]) run(ctx context.Context, c *Client, op, path string, want LifeCycleState, reconcile string) error {
+func (sc *summaryCall[B, PB]) run(ctx context.Context, c *Client, op, path string, want LifeCycleState, rec reconcile) error {
 	return c.call(ctx, op, func(ctx context.Context, token string) error {
 		PB(&sc.body).setToken(token)
 		sc.res = PayResult{}
 		sc.out = summaryAnswer{Data: &sc.res.Payment, want: want}
 		sc.req = transport.Request{
-			Op: op, Effect: transport.Write, Method: http.MethodPost, Path: path, JSON: &sc.body, Reconcile: reconcile,
+			Op: op, Effect: transport.Write, Method: http.MethodPost, Path: path, JSON: &sc.body,
+			Reconcile: rec.text, ReconcileKey: rec.key,
 		}
 		resp, err := c.http.Do(ctx, &sc.req, &sc.out)
 		if err != nil {
@@ -140,8 +146,8 @@ func (sc *summaryCall[B, PB]) run(ctx context.Context, c *Client, op, path strin
 }
 
 // pay sends a pay_invoice or pay_bill body.
-func (c *Client) pay(ctx context.Context, op, path string, sc *summaryCall[payBody, *payBody], reconcile string, expected Amount) (*PayResult, error) {
-	if err := sc.run(ctx, c, op, path, Posted, reconcile); err != nil {
+func (c *Client) pay(ctx context.Context, op, path string, sc *summaryCall[payBody, *payBody], rec reconcile, expected Amount) (*PayResult, error) {
+	if err := sc.run(ctx, c, op, path, Posted, rec); err != nil {
 		return nil, err
 	}
 	sc.res.AmountDiffers = !expected.IsZero() && sc.res.Payment.PaymentAmount != expected
@@ -184,9 +190,7 @@ func (c *Client) CreatePayment(ctx context.Context, req *CreatePaymentRequest) (
 	for _, bill := range req.BillsToPay {
 		sc.body.BillsToPay = append(sc.body.BillsToPay, billToPay{Bill: bill})
 	}
-	reconcile := "call GetLatestPayments for accounts_receivable_identifier " + idText(req.AccountsReceivable.fields()) +
-		" and look for a payment of " + req.PaymentAmount.String() + " before creating it again"
-	return summary(ctx, c, opCreatePayment, "/payments/create", sc, req.LifeCycleState, reconcile)
+	return summary(ctx, c, opCreatePayment, "/payments/create", sc, req.LifeCycleState, createReconcile.of(req.AccountsReceivable.fields()))
 }
 
 // PostPayment posts a DRAFT payment: POST payments/post. The result is the
@@ -201,7 +205,7 @@ func (c *Client) PostPayment(ctx context.Context, req *PostPaymentRequest) (*Pay
 		return nil, err
 	}
 	sc := &summaryCall[lifeCycleBody, *lifeCycleBody]{body: lifeCycleBody{Payment: &req.Payment}}
-	return summary(ctx, c, opPostPayment, "/payments/post", sc, Posted, showReconcile(&req.Payment, Posted))
+	return summary(ctx, c, opPostPayment, "/payments/post", sc, Posted, postReconcile.of(req.Payment.fields()))
 }
 
 // RejectPayment rejects a DRAFT payment: POST payments/reject. The result
@@ -216,19 +220,15 @@ func (c *Client) RejectPayment(ctx context.Context, req *RejectPaymentRequest) (
 		return nil, err
 	}
 	sc := &summaryCall[lifeCycleBody, *lifeCycleBody]{body: lifeCycleBody{Payment: &req.Payment, RejectionReason: &req.RejectionReason}}
-	return summary(ctx, c, opRejectPayment, "/payments/reject", sc, Rejected, showReconcile(&req.Payment, Rejected))
-}
-
-func showReconcile(p *PaymentIdentifier, state LifeCycleState) string {
-	return "call ShowPayment for payment_identifier " + idText(p.fields()) + ": life_cycle_state " + string(state) + " means it was applied"
+	return summary(ctx, c, opRejectPayment, "/payments/reject", sc, Rejected, rejectReconcile.of(req.Payment.fields()))
 }
 
 // summary sends a write whose answer is a payment summary and returns it.
 func summary[B any, PB interface {
 	*B
 	setToken(string)
-}](ctx context.Context, c *Client, op, path string, sc *summaryCall[B, PB], want LifeCycleState, reconcile string) (*PaymentSummary, error) {
-	if err := sc.run(ctx, c, op, path, want, reconcile); err != nil {
+}](ctx context.Context, c *Client, op, path string, sc *summaryCall[B, PB], want LifeCycleState, rec reconcile) (*PaymentSummary, error) {
+	if err := sc.run(ctx, c, op, path, want, rec); err != nil {
 		return nil, err
 	}
 	return &sc.res.Payment, nil
@@ -254,13 +254,14 @@ func (c *Client) CancelPayment(ctx context.Context, req *CancelPaymentRequest) (
 		IssueReason: req.IssueReason,
 		udfBody:     req.UserDefinedFields.wire(c.cfg.Location),
 	}
-	reconcile := showReconcile(&req.Payment, Cancelled)
+	rec := cancelReconcile.of(req.Payment.fields())
 	var res *CancelPaymentResult
 	err := c.call(ctx, opCancelPayment, func(ctx context.Context, token string) error {
 		body.Token = token
 		var out cancelAnswer
 		resp, err := c.http.Do(ctx, &transport.Request{
-			Op: opCancelPayment, Effect: transport.Write, Method: http.MethodPost, Path: "/payments/cancel", JSON: &body, Reconcile: reconcile,
+			Op: opCancelPayment, Effect: transport.Write, Method: http.MethodPost, Path: "/payments/cancel", JSON: &body,
+			Reconcile: rec.text, ReconcileKey: rec.key,
 		}, &out)
 		if err != nil {
 			return err
@@ -275,6 +276,3 @@ func (c *Client) CancelPayment(ctx context.Context, req *CancelPaymentRequest) (
 	})
 	return res, err
 }
-
-// idText renders an identifier for a reconcile hint: field=value.
-func idText(fs idFields) string { return fs.String() }

@@ -37,11 +37,8 @@ func (c *Client) ShowPayment(ctx context.Context, req *ShowPaymentRequest) (*Pay
 		if err != nil {
 			return err
 		}
-		if err := c.readStatus(resp, &out.Status); err != nil {
+		if err := c.codes.refusal(resp, &out.Status, false); err != nil {
 			return err
-		}
-		if out.Data == nil {
-			return resp.Refused("", "CRM.COM answered OK without the payment")
 		}
 		out.Data.in(c.cfg.Location)
 		res = out.Data
@@ -160,32 +157,24 @@ func (c *Client) list(ctx context.Context, op, path string, q *readQuery) ([]Pay
 		if err != nil {
 			return err
 		}
-		if err := c.readStatus(resp, &out.Status); err != nil {
+		if err := c.codes.refusal(resp, &out.Status, false); err != nil {
 			return err
 		}
 		for i := range out.Data {
 			out.Data[i].in(c.cfg.Location)
 		}
 		res = out.Data
-		if res == nil {
-			res = []Payment{}
-		}
 		return nil
 	})
 	return res, err
 }
+
+// idText renders an identifier as CRM.COM's query value: field=value.
+func idText(fs idFields) string { return fs.String() }
 
 // get sends one GET of a read operation.
 func (c *Client) get(ctx context.Context, op, path string, q *readQuery, out any) (*transport.Response, error) {
 	return c.http.Do(ctx, &transport.Request{
 		Op: op, Effect: transport.Read, Method: http.MethodGet, Path: path, Query: q.encode(),
 	}, out)
-}
-
-// readStatus returns the refusal a read's 2xx answer stands for, or nil.
-func (c *Client) readStatus(resp *transport.Response, st *status) error {
-	if st.Code == "" {
-		return resp.Refused("", st.text())
-	}
-	return c.codes.refusal(resp, st, false)
 }

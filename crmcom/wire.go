@@ -221,10 +221,34 @@ type showAnswer struct {
 	Data   *Payment `json:"data"`
 }
 
+// Confirm accepts a refusal, or an OK answer holding the payment. A read
+// callers reconcile with must not read "nothing" from an empty answer.
+func (a *showAnswer) Confirm() error {
+	switch {
+	case a.Status.Code == "":
+		return errors.New("no status.code")
+	case a.Status.ok() && a.Data == nil:
+		return errors.New("status OK without data")
+	}
+	return nil
+}
+
 // listAnswer is the answer of payments/list and payments/get_latest.
 type listAnswer struct {
 	Status status    `json:"status"`
 	Data   []Payment `json:"data"`
+}
+
+// Confirm accepts a refusal, or an OK answer holding a list (maybe
+// empty), so an answer without one never reads as "no payments".
+func (a *listAnswer) Confirm() error {
+	switch {
+	case a.Status.Code == "":
+		return errors.New("no status.code")
+	case a.Status.ok() && a.Data == nil:
+		return errors.New("status OK without a data list")
+	}
+	return nil
 }
 
 // readQuery is the query of the GET methods, encoded with go-querystring.

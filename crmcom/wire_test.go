@@ -412,7 +412,7 @@ func TestWirePayInvoiceAnswers(t *testing.T) {
 			assert.Equal(t, "PayInvoice", e.Op)
 			assert.Equal(t, 1, e.Attempts)
 			if tc.want != crmcom.ErrNotApplied {
-				assert.Equal(t, "call GetLatestPayments for accounts_receivable_identifier number=192 and look for a POSTED payment"+
+				assert.Equal(t, "call GetLatestPayments for the accounts receivable and look for a POSTED payment"+
 					" whose invoices_to_pay_set holds invoice_identifier reference_number=328 before paying it again", e.Reconcile)
 			}
 			if tc.want == crmcom.ErrNotApplied {
@@ -579,4 +579,30 @@ func TestWireRedirectIsRefused(t *testing.T) {
 	assert.Equal(t, 307, e.StatusCode)
 	assert.True(t, errors.Is(err, crmcom.ErrNotApplied) || errors.Is(err, crmcom.ErrOutcomeUnknown))
 	assert.Zero(t, m.mock.GetCallCountInfo()["POST https://evil.example/pay"], "the body and token never reach the other host")
+}
+
+// A read-back must not read "nothing" from an answer that says nothing: it
+// is retried like any failed read, then an error.
+func TestWireReadAnswersThatDoNotConfirm(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{``, `null`, `{}`, `{"status":{"code":"OK"}}`, `{"status":{"code":"OK"},"data":null}`} {
+		c, m := newMock(t, docToken)
+		m.on(http.MethodGet, "/payments/show", 200, []byte(body))
+		m.on(http.MethodGet, "/payments/get_latest", 200, []byte(body))
+		_, err := c.ShowPayment(context.Background(), &crmcom.ShowPaymentRequest{Payment: crmcom.PaymentIdentifier{Number: "96"}})
+		e := errOf(t, err, crmcom.ErrNotApplied)
+		assert.Equal(t, 3, e.Attempts, "%q retried", body)
+		_, err = c.GetLatestPayments(context.Background(), &crmcom.GetLatestPaymentsRequest{
+			AccountsReceivable: crmcom.AccountsReceivableIdentifier{Number: "192"}, Number: 1,
+		})
+		errOf(t, err, crmcom.ErrNotApplied)
+	}
+	c, m := newMock(t, docToken)
+	m.on(http.MethodGet, "/payments/get_latest", 200, envelope("OK", `[]`))
+	res, err := c.GetLatestPayments(context.Background(), &crmcom.GetLatestPaymentsRequest{
+		AccountsReceivable: crmcom.AccountsReceivableIdentifier{Number: "192"}, Number: 1,
+	})
+	require.NoError(t, err, "an empty list is an answer")
+	assert.NotNil(t, res.Payments)
+	assert.Empty(t, res.Payments)
 }
