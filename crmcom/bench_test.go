@@ -3,6 +3,7 @@ package crmcom_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/civicpay/datapump/crmcom"
+	"github.com/civicpay/datapump/internal/conformance"
 	"github.com/civicpay/datapump/internal/fake"
 )
 
@@ -23,8 +25,9 @@ import (
 //
 //	go test -run '^$' -bench . -benchmem -count 6 ./crmcom/
 
-// benchServer answers a login and pay_invoice with fixed bytes.
-func benchServer(b *testing.B) *fake.Server {
+// benchServer answers a login and pay_invoice with fixed bytes, over TLS
+// when useTLS is set.
+func benchServer(b *testing.B, useTLS bool) *fake.Server {
 	login := envelope("OK", `{"token":"`+docToken+`"}`)
 	sample := fixture(b, "pay-invoice-response.json")
 	answer := func(body []byte) http.HandlerFunc {
@@ -37,7 +40,7 @@ func benchServer(b *testing.B) *fake.Server {
 	mux := http.NewServeMux()
 	mux.Handle("POST /crmapi/rest/v2/authentication/token", answer(login))
 	mux.Handle("POST /crmapi/rest/v2/payments/pay_invoice", answer(sample))
-	srv := fake.Start(mux, false)
+	srv := fake.Start(mux, useTLS)
 	b.Cleanup(srv.Close)
 	return srv
 }
@@ -45,7 +48,11 @@ func benchServer(b *testing.B) *fake.Server {
 func benchClient(b *testing.B, srv *fake.Server) *crmcom.Client {
 	cfg := docConfig()
 	cfg.BaseURL = srv.URL + "/crmapi/rest/v2"
-	c, err := crmcom.New(cfg)
+	var opts []crmcom.Option
+	if pool := srv.CertPool(); pool != nil {
+		opts = append(opts, conformance.TrustTLS(pool))
+	}
+	c, err := crmcom.New(cfg, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -66,7 +73,7 @@ func reportConns(b *testing.B, srv *fake.Server, before int64) {
 }
 
 func BenchmarkPayInvoice(b *testing.B) {
-	srv := benchServer(b)
+	srv := benchServer(b, false)
 	c := benchClient(b, srv)
 	ctx := context.Background()
 	req := docPayInvoice()
@@ -82,8 +89,14 @@ func BenchmarkPayInvoice(b *testing.B) {
 	reportConns(b, srv, conns)
 }
 
-func BenchmarkPayInvoiceParallel(b *testing.B) {
-	srv := benchServer(b)
+// BenchmarkPayInvoiceParallel pays from 64 goroutines.
+func BenchmarkPayInvoiceParallel(b *testing.B) { benchSDKParallel(b, false) }
+
+// BenchmarkPayInvoiceParallelTLS pays from 64 goroutines over TLS.
+func BenchmarkPayInvoiceParallelTLS(b *testing.B) { benchSDKParallel(b, true) }
+
+func benchSDKParallel(b *testing.B, useTLS bool) {
+	srv := benchServer(b, useTLS)
 	c := benchClient(b, srv)
 	ctx := context.Background()
 	conns := srv.NewConns()
@@ -140,6 +153,9 @@ func newRawClient(srv *fake.Server) *rawClient {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 256
 	t.MaxIdleConns = 512
+	if pool := srv.CertPool(); pool != nil {
+		t.TLSClientConfig = &tls.Config{RootCAs: pool}
+	}
 	return &rawClient{
 		hc:  &http.Client{Transport: t},
 		url: srv.URL + "/crmapi/rest/v2/payments/pay_invoice",
@@ -190,7 +206,7 @@ func (c *rawClient) payInvoice(ctx context.Context, r *crmcom.PayInvoiceRequest)
 }
 
 func BenchmarkRawNetHTTP(b *testing.B) {
-	srv := benchServer(b)
+	srv := benchServer(b, false)
 	c := newRawClient(srv)
 	ctx := context.Background()
 	req := docPayInvoice()
@@ -209,8 +225,15 @@ func BenchmarkRawNetHTTP(b *testing.B) {
 	reportConns(b, srv, conns)
 }
 
-func BenchmarkRawNetHTTPParallel(b *testing.B) {
-	srv := benchServer(b)
+// BenchmarkRawNetHTTPParallel is the baseline of BenchmarkPayInvoiceParallel.
+func BenchmarkRawNetHTTPParallel(b *testing.B) { benchRawParallel(b, false) }
+
+// BenchmarkRawNetHTTPParallelTLS is the baseline of
+// BenchmarkPayInvoiceParallelTLS.
+func BenchmarkRawNetHTTPParallelTLS(b *testing.B) { benchRawParallel(b, true) }
+
+func benchRawParallel(b *testing.B, useTLS bool) {
+	srv := benchServer(b, useTLS)
 	c := newRawClient(srv)
 	ctx := context.Background()
 	if _, err := c.payInvoice(ctx, docPayInvoice()); err != nil {
