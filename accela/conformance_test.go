@@ -75,6 +75,9 @@ func TestPrintsNoSecrets(t *testing.T) {
 	defer srv.Close()
 	c, err := accela.New(srv.Config())
 	require.NoError(t, err)
+	_, err = c.ListRecordPayments(context.Background(), &accela.ListRecordPaymentsRequest{RecordID: "none"})
+	require.Error(t, err) // logged in, so the client holds a token
+	conformance.PrintsNoCredentials(t, c, append(srv.IssuedSecrets(), accelatest.DefaultAppSecret, accelatest.DefaultPassword)...)
 	conformance.PrintsNoSecrets(t, ".",
 		srv.Config(), c, accela.Token{}, accela.RecordID{}, accela.InitializePaymentRequest{}, accela.InitializePaymentResult{},
 		accela.CommitPaymentRequest{}, accela.CreditCardInfo{}, accela.BillingAddress{}, accela.CommitPaymentResult{},

@@ -74,6 +74,7 @@ func TestPrintsNoSecrets(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Authenticate(context.Background())
 	require.NoError(t, err)
+	conformance.PrintsNoCredentials(t, c, append(srv.IssuedSecrets(), citrustest.DefaultPassword)...)
 	conformance.PrintsNoSecrets(t, ".",
 		srv.Config(), c, citrus.PostPaymentRequest{}, citrus.PostPaymentResult{}, citrus.AuthResult{},
 		citrus.ResponseStatus{}, citrus.ResponseError{}, citrus.Transaction{}, citrus.CodeDescription{},

@@ -134,31 +134,15 @@ func jwtExpiry(token string) (time.Time, bool) {
 	return time.Unix(secs, 0), true
 }
 
-// call runs fn with a usable token. A token released or idle too long is
-// replaced first; if CRM.COM refuses the token (transport.IsUnauthorized)
-// the token is renewed and fn runs once more. A failed login is reported
-// as an error of op, with the login as its Step.
+// call runs fn with a usable token, recording its use (the idle rule).
+// The token cache replaces a token that is stale (released, or idle too
+// long), renews it once if CRM.COM refuses it (transport.IsUnauthorized),
+// and reports a failed login as an error of op with the login as its Step.
 func (c *Client) call(ctx context.Context, op string, fn func(ctx context.Context, token string) error) error {
-	resent := false
-	for renewed := 0; ; {
-		tok, gen, err := c.tokens.Get(ctx)
-		if err != nil {
-			return c.http.AsStep(op, opLogin, err)
-		}
-		s, now := tok.Value, c.now()
-		if s.stale(now, c.cfg.IdleLifetime) && renewed < 2 {
-			renewed++
-			c.tokens.Invalidate(gen)
-			continue
-		}
-		s.touch(now)
-		err = fn(ctx, s.token)
-		if err == nil || resent || !transport.IsUnauthorized(err) {
-			return err
-		}
-		resent = true
-		c.tokens.Invalidate(gen)
-	}
+	return c.tokens.Do(ctx, op, func(ctx context.Context, s *session) error {
+		s.touch(c.now())
+		return fn(ctx, s.token)
+	})
 }
 
 // Close releases the token the client holds (POST

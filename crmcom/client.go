@@ -204,7 +204,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c.http = tc
-	c.tokens = tokencache.New(tc, opLogin, c.login, renewBefore)
+	c.tokens = tokencache.New(tc, opLogin, c.login, renewBefore).WithStale(func(s *session) bool { return s.stale(c.now(), c.cfg.IdleLifetime) })
 	return c, nil
 }
 

@@ -102,6 +102,7 @@ func TestPrintsNoSecrets(t *testing.T) {
 	c, err := crmcom.New(srv.Config())
 	require.NoError(t, err)
 	require.NoError(t, c.Login(context.Background()))
+	conformance.PrintsNoCredentials(t, c, append(srv.IssuedSecrets(), crmcomtest.DefaultPassword)...)
 	conformance.PrintsNoSecrets(t, ".",
 		srv.Config(), c,
 		crmcom.PaymentIdentifier{}, crmcom.AccountsReceivableIdentifier{}, crmcom.TypeIdentifier{},

@@ -109,6 +109,7 @@ func TestPrintsNoSecrets(t *testing.T) {
 	auth, err := c.Authenticate(context.Background())
 	require.NoError(t, err)
 	card := polaris.CreditCardPaymentData{UserName: cardUser, Password: cardPassword, CCDigits: "4219"}
+	conformance.PrintsNoCredentials(t, c, append(srv.IssuedSecrets(), polaristest.DefaultPassword)...)
 	conformance.PrintsNoSecrets(t, ".",
 		srv.Config(), c, *auth, polaris.PolarisUser{},
 		polaris.PayFinesAndFeesRequest{CreditCardPaymentData: card}, card, polaris.PayFinesAndFeesResult{},

@@ -168,3 +168,21 @@ func render(v any) string {
 	slog.New(slog.NewTextHandler(&b, nil)).Info("x", slog.Any("v", v))
 	return b.String()
 }
+
+// PrintsNoCredentials checks that client (a *Client built with
+// credentials, after a call so it holds a token) prints none of them
+// with any fmt verb, encoding/json or slog.
+func PrintsNoCredentials(t *testing.T, client any, credentials ...string) {
+	t.Helper()
+	var b bytes.Buffer
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		fmt.Fprintf(&b, verb+"|", client)
+	}
+	b.WriteString(render(client))
+	for _, c := range credentials {
+		if c != "" && strings.Contains(b.String(), c) {
+			t.Errorf("the client prints a credential: %s", b.String())
+			return
+		}
+	}
+}

@@ -39,6 +39,7 @@ type Cache[T any] struct {
 	renewBefore time.Duration
 	deadline    time.Duration
 	now         func() time.Time
+	stale       func(T) bool
 
 	// usable is the token callers may use, read without a lock on every
 	// call; nil when there is none (never obtained, refused, renewed).
@@ -74,6 +75,15 @@ func New[T any](c *transport.Client, loginOp string, login LoginFunc[T], renewBe
 	return &Cache[T]{http: c, login: login, loginOp: loginOp, renewBefore: renewBefore, deadline: c.LoginDeadline(), now: time.Now}
 }
 
+// WithStale makes the cache treat a token for which stale reports true as
+// expired, for partners whose tokens end in a way an expiry time cannot
+// say (after an idle hour, once released). stale must be quick and safe
+// for concurrent use. It returns c.
+func (c *Cache[T]) WithStale(stale func(T) bool) *Cache[T] {
+	c.stale = stale
+	return c
+}
+
 // Get returns a usable token and its generation. With none held, or the one
 // held expired or refused, it logs in, sharing one login among concurrent
 // callers, each of whom stops waiting when its own ctx is done. A token
@@ -81,6 +91,10 @@ func New[T any](c *transport.Client, loginOp string, login LoginFunc[T], renewBe
 // background login renews it.
 func (c *Cache[T]) Get(ctx context.Context) (Token[T], uint64, error) {
 	if h := c.usable.Load(); h != nil {
+		if c.stale != nil && c.stale(h.tok.Value) {
+			c.Invalidate(h.gen)
+			return c.Get(ctx)
+		}
 		if h.tok.Expiry.IsZero() && h.renewAt.IsZero() {
 			return h.tok, h.gen, nil
 		}

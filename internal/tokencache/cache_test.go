@@ -352,3 +352,20 @@ func TestFailedBackgroundRenewalIsNotRetriedOnEveryCall(t *testing.T) {
 	_, _, _ = c.Get(context.Background())
 	require.Eventually(t, func() bool { return calls.Load() == 3 }, time.Second, time.Millisecond, "tried again later")
 }
+
+func TestStaleTokenIsReplaced(t *testing.T) {
+	lc := &counter{}
+	var staleAfter atomic.Int32
+	staleAfter.Store(1 << 30)
+	c := newCache(t, lc.login, 0).WithStale(func(tok string) bool { return tok == "tok-1" && staleAfter.Load() <= 0 })
+	tok, _, err := c.Get(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "tok-1", tok.Value)
+	staleAfter.Store(0) // e.g. idle too long, or released
+	tok, _, err = c.Get(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "tok-2", tok.Value, "a stale token is never handed out")
+	tok, _, _ = c.Get(context.Background())
+	assert.Equal(t, "tok-2", tok.Value)
+	assert.Equal(t, int32(2), lc.calls.Load())
+}

@@ -9,7 +9,6 @@ import (
 	"github.com/civicpay/datapump/polaris/polaristest"
 )
 
-
 func polarisDemo(ctx context.Context, d *demo) error {
 	d.section("polaris: Polaris ILS, Leap staff API (Polaris.ApplicationServices)")
 	srv := polaristest.NewServer(polaristest.Options{})

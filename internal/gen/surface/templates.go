@@ -7,6 +7,8 @@ var surfaceTmpl = template.Must(template.New("surface").Parse(`// Code generated
 package {{.Pkg}}
 
 import (
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -15,6 +17,14 @@ import (
 	"github.com/civicpay/datapump/internal/redact"
 	"github.com/civicpay/datapump/internal/transport"
 )
+
+// String describes the client without its configuration, so nothing it
+// holds (credentials, tokens) can be printed.
+func (c *Client) String() string { return "{{.Pkg}}.Client" }
+
+// Format prints String for every verb (%v, %+v, %#v, %s, ...): fmt would
+// otherwise print the client's unexported fields, credentials included.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // Error is the one error type every Client method returns; every datapump
 // partner package shares it. Its Outcome, which errors.Is exposes through
