@@ -174,10 +174,13 @@ func TestDateJSON(t *testing.T) {
 
 	for in, want := range map[string]oraclepsc.Date{
 		`"2024-02-29"`: d, `null`: {}, `""`: {}, `"2024-02-29T10:00:00+05:00"`: d,
+		`"0000-01-01"`: {Year: 0, Month: time.January, Day: 1}, // a "no date" some systems write
 	} {
 		var got oraclepsc.Date
 		require.NoError(t, json.Unmarshal([]byte(in), &got), in)
 		assert.Equal(t, want, got, in)
+		_, err := json.Marshal(got)
+		assert.NoError(t, err, "what decodes encodes again")
 	}
 	for _, bad := range []string{`"2024-02-30"`, `"29/02/2024"`, `20240229`, `"2024-2-29"`} {
 		var got oraclepsc.Date

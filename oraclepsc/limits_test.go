@@ -189,6 +189,8 @@ func TestCreateValidation(t *testing.T) {
 	check(&oraclepsc.CreateCheckoutPaymentRequest{CheckoutID: checkout, PaymentReferenceID: "CPAY;1", Upsert: true},
 		"PaymentReferenceID: must not contain quotes or semicolons (they cannot be expressed in a q filter)",
 		"CheckoutPmtID: is required with Upsert: Oracle matches the row to update by it")
+	check(&oraclepsc.CreateCheckoutPaymentRequest{CheckoutID: checkout, PaymentReferenceID: "CPAY1", CheckDate: oraclepsc.Date{Year: 0, Month: 1, Day: 1}},
+		"CheckDate: is not a calendar date (years 1 to 9999)")
 	check(&oraclepsc.CreateCheckoutPaymentRequest{CheckoutID: "%2F", PaymentReferenceID: "CPAY\"1"},
 		"CheckoutID: must not contain a slash or backslash",
 		"PaymentReferenceID: must not contain quotes or semicolons (they cannot be expressed in a q filter)")

@@ -376,10 +376,10 @@ func appendInt(b []byte, v, width int) []byte {
 	return append(b, s...)
 }
 
-// valid reports whether the date exists in the calendar, in years 1 to
-// 9999.
+// valid reports whether the date exists in the calendar, in years 0 to
+// 9999 (Oracle may answer 0000-01-01; a create sends years 1 to 9999).
 func (d Date) valid() bool {
-	if d.Year < 1 || d.Year > 9999 {
+	if d.Year < 0 || d.Year > 9999 {
 		return false
 	}
 	return DateOf(time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)) == d

@@ -80,7 +80,7 @@ func (r *CreateCheckoutPaymentRequest) check() error {
 		name string
 		date Date
 	}{{"CheckDate", r.CheckDate}, {"PaymentDate", r.PaymentDate}} {
-		if !d.date.IsZero() && !d.date.valid() {
+		if !d.date.IsZero() && (!d.date.valid() || d.date.Year < 1) {
 			chk.Add(d.name, "is not a calendar date (years 1 to 9999)")
 		}
 	}
