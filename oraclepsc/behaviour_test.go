@@ -452,7 +452,7 @@ func TestReadLag(t *testing.T) {
 	t.Parallel()
 	srv, c, checkout := startFake(t)
 	ctx := context.Background()
-	srv.SetReadLag(300 * time.Millisecond)
+	srv.SetReadLag(time.Second)
 	_, err := c.CreateCheckoutPayment(ctx, payment(checkout, "CPAY0000000000000060"))
 	require.NoError(t, err)
 	req := &oraclepsc.ListCheckoutPaymentsRequest{CheckoutID: checkout, Filter: oraclepsc.Filter{PaymentReferenceID: "CPAY0000000000000060"}}
@@ -462,7 +462,7 @@ func TestReadLag(t *testing.T) {
 	require.Eventually(t, func() bool {
 		res, err := c.ListCheckoutPayments(ctx, req)
 		return err == nil && len(res.FindReference("CPAY0000000000000060")) == 1
-	}, 2*time.Second, 50*time.Millisecond)
+	}, 5*time.Second, 50*time.Millisecond)
 }
 
 func TestConcurrentCreates(t *testing.T) {

@@ -400,9 +400,9 @@ func ExampleWithObserver() {
 func ExampleWithTimeout() {
 	srv, _, checkout := startExample()
 	defer srv.Close()
-	client, _ := oraclepsc.New(srv.Config(), oraclepsc.WithTimeout(50*time.Millisecond),
+	client, _ := oraclepsc.New(srv.Config(), oraclepsc.WithTimeout(250*time.Millisecond),
 		oraclepsc.WithRetryPolicy(oraclepsc.RetryPolicy{MaxAttempts: 1}))
-	srv.Inject(oraclepsctest.Fault{Endpoint: oraclepsctest.EndpointCreate, Delay: time.Second})
+	srv.Inject(oraclepsctest.Fault{Endpoint: oraclepsctest.EndpointCreate, Delay: 5 * time.Second})
 	_, err := client.CreateCheckoutPayment(context.Background(), &oraclepsc.CreateCheckoutPaymentRequest{
 		CheckoutID: checkout, PaymentReferenceID: "CPAY4528190077361234",
 	})
@@ -448,8 +448,13 @@ func ExampleWithFinishStartedWrites() {
 	defer srv.Close()
 	client, _ := oraclepsc.New(srv.Config(), oraclepsc.WithFinishStartedWrites())
 	srv.Inject(oraclepsctest.Fault{Endpoint: oraclepsctest.EndpointCreate, Delay: 200 * time.Millisecond})
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { // the worker is told to stop once its create reached Oracle
+		for srv.Calls(oraclepsctest.EndpointCreate) == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
 	res, err := client.CreateCheckoutPayment(ctx, &oraclepsc.CreateCheckoutPaymentRequest{
 		CheckoutID: checkout, PaymentReferenceID: "CPAY4528190077361234",
 	})

@@ -168,9 +168,10 @@ type CreateCheckoutPaymentResult struct {
 }
 
 // CheckoutPayment is a checkout payment row (CheckoutPmt) as Oracle returns
-// it: every attribute of the partner document, and its links. An attribute
-// Oracle holds as null, or that a ListCheckoutPaymentsRequest.Fields left
-// out, is its zero value.
+// it: every attribute of the partner document, and its links. The
+// attributes are those of CreateCheckoutPaymentRequest, documented there,
+// under the same Go names and types. An attribute Oracle holds as null, or
+// that a ListCheckoutPaymentsRequest.Fields left out, is its zero value.
 type CheckoutPayment struct {
 	CheckoutID              CheckoutID         `json:"CheckoutId,omitzero"`
 	CheckoutPmtID           CheckoutPmtID      `json:"CheckoutPmtId,omitzero"`
@@ -273,13 +274,22 @@ const MaxLimit = 500
 // a caller never writes q by hand. String values must not contain quotes,
 // semicolons or control characters.
 type Filter struct {
-	CheckoutPmtID        CheckoutPmtID
-	PaymentReferenceID   PaymentReferenceID
+	// CheckoutPmtID keeps the payment with this id.
+	CheckoutPmtID CheckoutPmtID
+	// PaymentReferenceID keeps the payments with this reference: how an
+	// unknown outcome is settled.
+	PaymentReferenceID PaymentReferenceID
+	// PaymentTransactionID keeps the payments with this gateway
+	// transaction id.
 	PaymentTransactionID string
-	PaymentTrackingData  string
-	PaymentMethodCode    string
-	CashierID            string
-	SessionID            string `datapump:"public"`
+	// PaymentTrackingData keeps the payments with this tracking attribute.
+	PaymentTrackingData string
+	// PaymentMethodCode keeps the payments of this method.
+	PaymentMethodCode string
+	// CashierID keeps the payments of this cashier.
+	CashierID string
+	// SessionID keeps the payments of this cashier session.
+	SessionID string `datapump:"public"`
 }
 
 // OrderBy is one sort key of a list.
