@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/civicpay/datapump/internal/fake"
 	"github.com/civicpay/datapump/oraclepsc"
@@ -119,12 +120,14 @@ func BenchmarkCreateCheckoutPayment(b *testing.B) {
 	ctx := context.Background()
 	req := fullRequest(b)
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		res, err := c.CreateCheckoutPayment(ctx, req)
 		if err != nil || res.Payment.CheckoutPmtID != wirePmt {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkRawNetHTTP is the same exchange written by hand.
@@ -134,11 +137,21 @@ func BenchmarkRawNetHTTP(b *testing.B) {
 	ctx := context.Background()
 	req := fullRequest(b)
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		p, err := c.create(ctx, req)
 		if err != nil || p.CheckoutPmtID != wirePmt {
 			b.Fatal(err)
 		}
+	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU reports the CPU time (client and server, user and system)
+// per op since start, a steadier figure than ns/op on a shared machine.
+func reportCPU(b *testing.B, start time.Duration) {
+	if start > 0 {
+		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 	}
 }
 
@@ -155,6 +168,7 @@ func parallel(b *testing.B, srv *fake.Server, create func(context.Context, *orac
 	b.ReportAllocs()
 	before := srv.NewConns()
 	b.ResetTimer()
+	cpu := cpuTime()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			id, err := create(ctx, req)
@@ -165,6 +179,7 @@ func parallel(b *testing.B, srv *fake.Server, create func(context.Context, *orac
 		}
 	})
 	b.StopTimer()
+	reportCPU(b, cpu)
 	b.ReportMetric(float64(srv.NewConns()-before)/float64(b.N), "conns/op")
 }
 
