@@ -145,7 +145,9 @@ type CreateCheckoutPaymentRequest struct {
 	// whose CheckoutPmtId is CheckoutPmtID (which is then required) instead
 	// of creating one, or creates it if there is none. Repeating such a
 	// create cannot record the payment twice, so the SDK retries it like a
-	// read.
+	// read. It travels as a header, so the request's JSON form (what
+	// Oracle receives) leaves it out: store it yourself if you keep
+	// requests as JSON.
 	Upsert bool `json:"-"`
 }
 

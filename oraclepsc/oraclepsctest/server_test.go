@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -192,9 +193,9 @@ func TestListQuery(t *testing.T) {
 	srv := oraclepsctest.NewServer(oraclepsctest.Options{})
 	t.Cleanup(srv.Close)
 	checkout := srv.NewCheckout()
-	for _, ref := range []string{"R1", "R2", "R3"} {
+	for i, ref := range []string{"R1", "R2", "R3"} {
 		status, _, body := send(t, srv, http.MethodPost, collectionPath(checkout), map[string]string{"Content-Type": "application/json"},
-			`{"PaymentReferenceId":"`+ref+`","PaymentMethodCode":"CASH DRAWER"}`)
+			`{"PaymentReferenceId":"`+ref+`","PaymentMethodCode":"CASH DRAWER","AgencyId":`+strconv.Itoa(10-i)+`,"LineAmount":1`+strconv.Itoa(i)+`.5}`)
 		require.Equal(t, 201, status, body)
 	}
 	list := func(version string, query url.Values) (int, map[string]any) {
@@ -225,8 +226,17 @@ func TestListQuery(t *testing.T) {
 	assert.Equal(t, 400, count("1", "Nope=R2"))
 	assert.Equal(t, 400, count("4", "CheckoutPmtId=abc"))
 	assert.Equal(t, 400, count("4", "PaymentReferenceId>'R2'"))
+	assert.Equal(t, 1.0, count("4", "LineAmount=11.50"), "numbers compare by value")
+	assert.Equal(t, 1.0, count("1", "AgencyId=9"))
 
-	status, out := list("4", url.Values{"limit": {"2"}, "totalResults": {"true"}, "orderBy": {"PaymentReferenceId:desc"}, "onlyData": {"true"}, "fields": {"PaymentReferenceId"}})
+	status, out := list("4", url.Values{"orderBy": {"AgencyId:asc"}, "fields": {"PaymentReferenceId"}, "onlyData": {"true"}})
+	require.Equal(t, 200, status)
+	assert.Equal(t, map[string]any{"PaymentReferenceId": "R3"}, out["items"].([]any)[0], "AgencyId 8 first")
+	status, out = list("4", url.Values{"orderBy": {"LineAmount:desc"}, "fields": {"PaymentReferenceId"}, "onlyData": {"true"}})
+	require.Equal(t, 200, status)
+	assert.Equal(t, map[string]any{"PaymentReferenceId": "R3"}, out["items"].([]any)[0], "12.5 first")
+
+	status, out = list("4", url.Values{"limit": {"2"}, "totalResults": {"true"}, "orderBy": {"PaymentReferenceId:desc"}, "onlyData": {"true"}, "fields": {"PaymentReferenceId"}})
 	require.Equal(t, 200, status)
 	assert.Equal(t, true, out["hasMore"])
 	assert.Equal(t, 3.0, out["totalResults"])
