@@ -64,9 +64,11 @@ func (r *CreateCheckoutPaymentRequest) check() error {
 		{"SessionID", r.SessionID, 50, false},
 		{"ThirdResponseMessage", r.ThirdResponseMessage, maxName, true},
 	} {
-		if f.free {
+		switch {
+		case plain(f.value, f.max, f.free):
+		case f.free:
 			chk.FreeText(f.name, f.value, f.max)
-		} else {
+		default:
 			chk.OptionalText(f.name, f.value, f.max)
 		}
 	}
@@ -88,6 +90,34 @@ func (r *CreateCheckoutPaymentRequest) check() error {
 		chk.Add("AuthorizationDttm", "must be in the years 1 to 9999")
 	}
 	return chk.Err(partner, opCreate)
+}
+
+// minCardDigits is the length of the shortest card number.
+const minCardDigits = 13
+
+// plain reports, without running them, that the common value passes the
+// text checks (Checks.OptionalText, or Checks.FreeText when free): at most
+// max bytes of printable ASCII, no leading or trailing space for an id,
+// and for free text fewer digits than any card number has. Anything else
+// is left to the full checks, which also word the complaints; plain only
+// spares a create the cost of running them on every attribute.
+func plain(value string, max int, free bool) bool {
+	if len(value) > max {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(value); i++ {
+		switch b := value[i]; {
+		case b < 0x20 || b > 0x7e:
+			return false
+		case b >= '0' && b <= '9':
+			digits++
+		}
+	}
+	if free {
+		return digits < minCardDigits
+	}
+	return value == "" || (value[0] != ' ' && value[len(value)-1] != ' ')
 }
 
 // checkReference checks a PaymentReferenceID: the rules of an id, and
