@@ -77,7 +77,8 @@ func TestEveryLengthLimit(t *testing.T) {
 				assert.Equal(t, ok, lim.get(&res.Payment), "stored as sent")
 
 				lim.set(req, ok+char)
-				before := srv.Calls(oraclepsctest.EndpointCreate)
+				key := string(req.PaymentReferenceID) // this subtest's own: the others run at the same time
+				before := srv.CallsFor(oraclepsctest.EndpointCreate, key)
 				_, err = c.CreateCheckoutPayment(context.Background(), req)
 				require.ErrorIs(t, err, oraclepsc.ErrNotApplied)
 				var e *oraclepsc.Error
@@ -87,7 +88,7 @@ func TestEveryLengthLimit(t *testing.T) {
 				assert.Equal(t, fmt.Sprintf("is %d characters long; the most allowed is %d", lim.max+1, lim.max), e.Fields[0].Message)
 				assert.False(t, e.Temporary)
 				assert.Empty(t, e.Method, "nothing was sent")
-				assert.Equal(t, before, srv.Calls(oraclepsctest.EndpointCreate))
+				assert.Equal(t, before, srv.CallsFor(oraclepsctest.EndpointCreate, key))
 				assert.NotContains(t, err.Error(), ok, "the value is never repeated")
 			})
 		}
