@@ -54,7 +54,8 @@ func (c *Client) CreateCheckoutPayment(ctx context.Context, req *CreateCheckoutP
 		reconcile = "resend the same upsert (CheckoutPmtId " + req.CheckoutPmtID.String() +
 			"): it cannot record the payment twice; or " + reconcile
 	}
-	out := createAnswer{sentCheckout: req.CheckoutID, sentID: req.CheckoutPmtID, sentRef: req.PaymentReferenceID}
+	res := &CreateCheckoutPaymentResult{}
+	out := createAnswer{CheckoutPayment: &res.Payment, sentCheckout: req.CheckoutID, sentID: req.CheckoutPmtID, sentRef: req.PaymentReferenceID}
 	resp, err := c.call(ctx, &transport.Request{
 		Op:          opCreate,
 		Effect:      effect,
@@ -68,13 +69,9 @@ func (c *Client) CreateCheckoutPayment(ctx context.Context, req *CreateCheckoutP
 	if err != nil {
 		return nil, err
 	}
-	return &CreateCheckoutPaymentResult{
-		Payment:  out.CheckoutPayment,
-		Created:  resp.StatusCode == http.StatusCreated || !req.Upsert,
-		Location: resp.Header.Get("Location"),
-		ETag:     resp.Header.Get("ETag"),
-		TraceID:  resp.Header.Get(traceHeader),
-	}, nil
+	res.Created = resp.StatusCode == http.StatusCreated || !req.Upsert
+	res.Location, res.ETag, res.TraceID = resp.Header.Get("Location"), resp.Header.Get("ETag"), resp.Header.Get(traceHeader)
+	return res, nil
 }
 
 // ListCheckoutPayments returns one page of a checkout's payments: GET

@@ -7,10 +7,11 @@ import (
 	"strings"
 )
 
-// createAnswer is Oracle's answer to a create: the row as recorded. The
-// unexported fields hold what was sent, for Confirm.
+// createAnswer is Oracle's answer to a create: the row as recorded,
+// decoded straight into the result's Payment. The unexported fields hold
+// what was sent, for Confirm.
 type createAnswer struct {
-	CheckoutPayment
+	*CheckoutPayment
 	sentCheckout CheckoutID
 	sentID       CheckoutPmtID
 	sentRef      PaymentReferenceID
