@@ -6,47 +6,57 @@
 // own typed client package, built the same way:
 //
 //	package     partner system                                      main calls
-//	citrus      Citrus County FL cashiering (IPS, ServiceStack)      Authenticate, PostPayment
+//	citrus      Citrus County FL cashiering (IPS, ServiceStack)      PostPayment, Authenticate
 //	accela      Accela Civic Platform, Construct API v4              InitializePayment, CommitPayment, VoidPayment, ListRecordPayments
-//	oraclepsc   Oracle Fusion Public Sector Community Development    (planned)
-//	crmcom      CRM.COM Web API                                      (planned)
-//	polaris     Polaris ILS Application Services (Leap)              (planned)
+//	oraclepsc   Oracle Fusion Public Sector Community Development    CreateCheckoutPayment, ListCheckoutPayments, GetCheckoutPayment
+//	crmcom      CRM.COM Web API                                      PayInvoice, PayBill, CreatePayment, PostPayment, ... ShowPayment, ListPayments
+//	polaris     Polaris ILS Application Services (Leap)              PayFinesAndFees, AnswerWorkflow, GetFinesAndFees
 //
-// Every package offers New(cfg Config, opts ...Option) (*Client, error): Config
-// holds what a backend loads from its settings (base URLs, credentials,
-// partner defaults); options hold Go plumbing (WithHTTPClient, WithLogger,
-// WithTimeout, WithUserAgent, WithRetryPolicy). New validates everything and
-// sends nothing. Every operation takes a context.Context first and honours it.
-// Each package <partner>test next to it is an in-process fake of the partner
-// for users' tests.
+// Every package offers New(cfg Config, opts ...Option) (*Client, error):
+// Config holds what a backend loads from its settings (base URLs,
+// credentials as Secret values, partner defaults); options hold Go plumbing
+// (WithHTTPClient, WithTransportWrapper, WithLogger, WithObserver,
+// WithTimeout, WithRetryPolicy, WithIdleConnsPerHost,
+// WithFinishStartedWrites, WithUserAgent). New validates everything and
+// sends nothing. Every operation takes a context.Context first and honours
+// it. Each package <partner>test next to it is an in-process fake of the
+// partner for users' tests.
 //
-// # Outcomes
+// # The outcome model
 //
-// A call that posts money ends in exactly one of three ways:
+// A call that changes a partner's state ends in exactly one of four ways,
+// told apart with errors.Is, never by parsing text:
 //
-//   - applied: the error is nil and the result says what the partner recorded;
-//   - not applied: errors.Is(err, <pkg>.ErrNotApplied). The request never left
-//     (invalid input, context already done, connection refused) or the
-//     partner definitively refused it. Fix the cause and resend;
-//   - outcome unknown: errors.Is(err, <pkg>.ErrOutcomeUnknown). The request
-//     may have reached the partner and no definite answer came back (a
-//     timeout or reset after the request was written, a 5xx, an unreadable
-//     2xx). Reconcile before resending; the error's Reconcile field says how.
+//   - applied: the error is nil and the result says what the partner
+//     recorded (a 2xx that does not show it is not "applied");
+//   - not applied, errors.Is(err, <pkg>.ErrNotApplied): the request never
+//     left, or the partner definitively refused it. errors.Is(err,
+//     <pkg>.ErrTemporary) says the same request may simply be sent again
+//     later (a timeout before sending, a refused connection, 408, 429,
+//     5xx on a read); otherwise fix the cause first (invalid input, 4xx,
+//     a declined payment);
+//   - already applied, errors.Is(err, <pkg>.ErrAlreadyApplied): the
+//     partner refused because it was done before (a second commit of one
+//     transaction, an invoice already paid). Never send it again, not even
+//     under another key: the first one stands;
+//   - outcome unknown, errors.Is(err, <pkg>.ErrOutcomeUnknown): the
+//     request may have reached the partner and no definite answer came
+//     back (a timeout or reset after the request was written, a 5xx to a
+//     write, an unreadable or non-confirming 2xx). Reconcile before
+//     resending; the error's Reconcile field names the read-back call.
 //
-// Every error is a *<pkg>.Error carrying the partner's HTTP status, code,
-// message and trace id, and the method and URL with secrets redacted. No
-// error or log line ever contains a password, token, session id, cookie
-// value or card number. Input is checked before anything is sent: a
-// *<pkg>.ValidationError names the offending field.
+// Every error is a *<pkg>.Error: the partner's HTTP status, code, message,
+// field errors and trace id, the method and URL with secrets redacted, the
+// number of HTTP attempts, and the Outcome. Its zero value means outcome
+// unknown, so an error built by hand never claims that resending is safe.
+// No error, log line or printed value ever contains a password, token,
+// session id, cookie value or card number.
 //
-// Where a partner answers 200 but says something went wrong, the package
-// reads it: Citrus' success:false is not applied; Accela's emse_error (an
-// agency script failed after the commit) is applied, and the result says so.
-//
-// The SDK retries automatically only what cannot post twice: reads, logins,
-// and requests that provably never left or that the partner refused with 408
-// or 429. An expired session or token (401) is renewed once and the call
-// resent, since the 401 proves it was not applied.
+// The SDK retries automatically only what cannot apply twice: reads,
+// logins, requests that provably never left or that the partner refused
+// with 408 or 429, and writes that are safe to repeat by construction. An
+// expired session or token (401) is renewed once and the call resent,
+// since the 401 proves it was not applied.
 //
 // # Quick start
 //
@@ -54,17 +64,21 @@
 //		Environment: citrus.Prod,
 //		ProdBaseURL: settings.CitrusURL,
 //		UserName:    settings.CitrusUser,
-//		Password:    settings.CitrusPassword,
+//		Password:    citrus.Secret(settings.CitrusPassword),
 //	})
 //	if err != nil {
-//		return err // configuration problem
+//		return err // configuration problem; nothing was sent
 //	}
-//	res, err := client.PostPayment(ctx, invoice.BillerReference)
+//	res, err := client.PostPayment(ctx, &citrus.PostPaymentRequest{BillerReference: invoice.Ref})
 //	switch {
 //	case err == nil:
 //		markPosted(invoice, res.Transaction.ID)
+//	case errors.Is(err, citrus.ErrTemporary):
+//		retryLater(invoice) // not applied; the same post may succeed later
 //	case errors.Is(err, citrus.ErrNotApplied):
-//		retryLater(invoice, err) // safe to resend
+//		holdForFix(invoice, err) // not applied; someone must fix the cause
+//	case errors.Is(err, citrus.ErrAlreadyApplied):
+//		markPosted(invoice, 0) // done before: never post it again
 //	default: // citrus.ErrOutcomeUnknown
 //		holdForReconciliation(invoice, err) // never resend blindly
 //	}

@@ -1,6 +1,7 @@
 package accela
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -57,8 +58,12 @@ func moreText(raw json.RawMessage) string {
 	if json.Unmarshal(raw, &s) == nil {
 		return s
 	}
+	// Numbers stay as written (a float64 would change an echoed card
+	// number's digits, and then it would not be recognised and masked).
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
 	var v any
-	if json.Unmarshal(raw, &v) != nil {
+	if dec.Decode(&v) != nil {
 		return ""
 	}
 	var b strings.Builder

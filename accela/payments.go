@@ -12,6 +12,9 @@ import (
 // traceHeader carries Accela's id for a call, for Accela support.
 const traceHeader = "X-Accela-Traceid"
 
+// reconcileCommit is the advice on a commit whose outcome is unknown.
+const reconcileCommit = "call ListRecordPayments for the transaction's records and look for transactionId {key} (FindTransaction)"
+
 // InitializePayment opens a payment transaction for records: POST
 // /v4/payments/initialize. CommitPayment takes the TransactionID it
 // returns. An initialized transaction that is never committed charges
@@ -40,7 +43,11 @@ func (c *Client) InitializePayment(ctx context.Context, req *InitializePaymentRe
 	if err != nil {
 		return nil, err
 	}
-	return &InitializePaymentResult{TransactionID: out.Result[0].TransactionID, TraceID: resp.Header.Get(traceHeader)}, nil
+	traceID := resp.Scrub(resp.Header.Get(traceHeader))
+	if err := bodyStatus(resp, out.Status, out.Code, out.Message, traceID); err != nil {
+		return nil, err
+	}
+	return &InitializePaymentResult{TransactionID: out.Result[0].TransactionID, TraceID: traceID}, nil
 }
 
 // CommitPayment commits a citizen's payment to an initialized transaction:
@@ -85,17 +92,18 @@ func (c *Client) CommitPayment(ctx context.Context, req *CommitPaymentRequest) (
 			PaymentMethod:              req.PaymentMethod,
 			PaymentSystemTransactionID: req.PaymentSystemTransactionID,
 		},
-		Reconcile: "call ListRecordPayments for the transaction's records and look for transactionId " + string(req.TransactionID),
+		Reconcile:    reconcileCommit,
+		ReconcileKey: string(req.TransactionID),
 	}, &out)
 	if err != nil {
 		return nil, err
 	}
 	res := &CommitPaymentResult{
-		Payments: out.Result.CompletePayments, Message: out.Result.Message,
-		ScriptCode: out.Code, ScriptMessage: out.Message, TraceID: out.TraceID,
+		Payments: out.Result.CompletePayments, Message: resp.Scrub(out.Result.Message),
+		ScriptCode: out.Code, ScriptMessage: resp.Scrub(out.Message), TraceID: resp.Scrub(out.TraceID),
 	}
 	if res.TraceID == "" {
-		res.TraceID = resp.Header.Get(traceHeader)
+		res.TraceID = resp.Scrub(resp.Header.Get(traceHeader))
 	}
 	return res, bodyStatus(resp, out.Status, out.Code, out.Message, res.TraceID)
 }
@@ -127,7 +135,7 @@ func (c *Client) VoidPayment(ctx context.Context, req *VoidPaymentRequest) (*Voi
 	if err != nil {
 		return nil, err
 	}
-	res := &VoidPaymentResult{PaymentID: out.Result.ID, Message: out.Result.Message, Code: out.Result.Code, TraceID: resp.Header.Get(traceHeader)}
+	res := &VoidPaymentResult{PaymentID: out.Result.ID, Message: resp.Scrub(out.Result.Message), Code: out.Result.Code, TraceID: resp.Scrub(resp.Header.Get(traceHeader))}
 	if err := bodyStatus(resp, out.Status, out.Result.Code, out.Result.Message, res.TraceID); err != nil {
 		return res, err
 	}

@@ -28,7 +28,7 @@ func (c *Client) ListRecordPayments(ctx context.Context, req *ListRecordPayments
 	if err != nil {
 		return nil, err
 	}
-	return &ListRecordPaymentsResult{Payments: out.Result, TraceID: resp.Header.Get(traceHeader)}, nil
+	return &ListRecordPaymentsResult{Payments: out.Result, TraceID: resp.Scrub(resp.Header.Get(traceHeader))}, nil
 }
 
 // FindTransaction returns the payments committed to transaction, or nil.

@@ -130,7 +130,13 @@ func Cents(cents int64) Amount { return money.Cents(cents) }
 //
 // Methods:
 //
-
+//	Reveal() string: Reveal returns the value itself.
+//	String() string: String returns Mask, or "" for an empty value.
+//	GoString() string: GoString returns String, so %#v and anything else that asks for a Go representation sees Mask.
+//	Format(f fmt.State, verb rune): Format prints String for every verb; %q quotes it.
+//	LogValue() slog.Value: LogValue makes slog log String, in text and JSON handlers alike.
+//	MarshalJSON() ([]byte, error): MarshalJSON writes the JSON string "REDACTED", or "" for an empty value, so re-encoding a response never leaks the value.
+//	UnmarshalJSON(b []byte) error: UnmarshalJSON reads a JSON string into the value.
 type Secret = redact.Secret
 
 // RetryPolicy bounds automatic retries. Whatever it says, a call that may

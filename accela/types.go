@@ -46,8 +46,8 @@ type RecordID struct {
 func (r *RecordID) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := wire.Text(b)
+		if err != nil {
 			return err
 		}
 		*r = RecordID{ID: s}

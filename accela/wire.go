@@ -3,6 +3,7 @@ package accela
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -29,15 +30,18 @@ type initializeBody struct {
 
 // initializeAnswer is Accela's answer to Initialize Payment.
 type initializeAnswer struct {
-	Status int `json:"status"`
-	Result []struct {
+	Status  int    `json:"status"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Result  []struct {
 		TransactionID ID `json:"transactionId"`
 	} `json:"result"`
 }
 
-// Confirm requires the transaction id the call exists to return.
+// Confirm requires the transaction id the call exists to return, or a
+// refusal in the body's status.
 func (a *initializeAnswer) Confirm() error {
-	if len(a.Result) == 0 || a.Result[0].TransactionID == "" {
+	if a.Status < 400 && (len(a.Result) == 0 || a.Result[0].TransactionID == "") {
 		return errors.New("no result[].transactionId")
 	}
 	return nil
@@ -123,8 +127,23 @@ func (a *voidAnswer) Confirm() error {
 
 // listAnswer is Accela's answer to a record's payment list.
 type listAnswer struct {
-	Status int       `json:"status"`
-	Result []Payment `json:"result"`
+	Status  int       `json:"status"`
+	Code    string    `json:"code"`
+	Message string    `json:"message"`
+	Result  []Payment `json:"result"`
+}
+
+// Confirm requires the result list (empty is a definite "none") and no
+// refusal in the body: the list settles unknown commits, so an answer
+// without it must never read as "no payments".
+func (a *listAnswer) Confirm() error {
+	switch {
+	case a.Status >= 400:
+		return fmt.Errorf("status %d in the body: %s %s", a.Status, a.Code, a.Message)
+	case a.Result == nil:
+		return errors.New("no result list")
+	}
+	return nil
 }
 
 // query returns the fields/lang/paymentStatus query, "" when there is none.

@@ -75,7 +75,7 @@ func (c *Client) PostPayment(ctx context.Context, req *PostPaymentRequest) (*Pos
 //     is unknown.
 func (a *callbackAnswer) result(resp *transport.Response, req *PostPaymentRequest) (*PostPaymentResult, error) {
 	rs := a.ResponseStatus
-	res := &PostPaymentResult{ResponseStatus: rs}
+	res := &PostPaymentResult{ResponseStatus: rs.scrubbed(resp)}
 	var success *bool
 	if a.Data != nil {
 		res.Transaction = a.Data.Transaction
@@ -103,4 +103,20 @@ func (a *callbackAnswer) result(resp *transport.Response, req *PostPaymentReques
 		}
 		return res, resp.Unknown(rs.ErrorCode, msg)
 	}
+}
+
+// scrubbed returns the status block with every text IPS may have echoed
+// from the request scrubbed of secrets and card numbers, so a result the
+// caller logs is as safe as an error.
+func (rs ResponseStatus) scrubbed(resp *transport.Response) ResponseStatus {
+	rs.ErrorCode, rs.Message, rs.StackTrace = resp.Scrub(rs.ErrorCode), resp.Scrub(rs.Message), resp.Scrub(rs.StackTrace)
+	if len(rs.Errors) > 0 {
+		errs := make([]ResponseError, len(rs.Errors))
+		for i, e := range rs.Errors {
+			e.ErrorCode, e.FieldName, e.Message = resp.Scrub(e.ErrorCode), resp.Scrub(e.FieldName), resp.Scrub(e.Message)
+			errs[i] = e
+		}
+		rs.Errors = errs
+	}
+	return rs
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -306,4 +307,21 @@ func TestAmountDiffers(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, differs, res.AmountDiffers, amount)
 	}
+}
+
+func TestResultFieldsEchoingTheRequestAreScrubbed(t *testing.T) {
+	t.Parallel()
+	body := `{"data":{"transaction":{"id":1},"success":false},"responseStatus":{"errorCode":"Declined","message":"declined for user ` +
+		docUser + ` password ` + docPassword + ` card 4111111111111111","errors":[{"fieldName":"Password","message":"was ` + docPassword + `"}]}}`
+	hc, _ := mockIPS(t, 200, []byte(body))
+	c, err := citrus.New(docConfig(), citrus.WithHTTPClient(hc))
+	require.NoError(t, err)
+	res, err := c.PostPayment(context.Background(), post(docToken))
+	require.ErrorIs(t, err, citrus.ErrNotApplied)
+	require.NotNil(t, res)
+	printed := fmt.Sprintf("%+v", res)
+	assert.NotContains(t, printed, docPassword)
+	assert.NotContains(t, printed, "4111111111111111")
+	assert.Contains(t, res.ResponseStatus.Message, "password REDACTED card REDACTED")
+	assert.Equal(t, "was REDACTED", res.ResponseStatus.Errors[0].Message)
 }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"math/big"
 	mrand "math/rand/v2"
 	"mime"
@@ -352,6 +353,8 @@ type Server struct {
 // Start serves h on a loopback port, over TLS when useTLS is set.
 func Start(h http.Handler, useTLS bool) *Server {
 	s := &Server{Server: httptest.NewUnstartedServer(h)}
+	// A client that gives up mid-handshake is routine in tests, not news.
+	s.Config.ErrorLog = log.New(io.Discard, "", 0)
 	s.Config.ConnState = func(_ net.Conn, state http.ConnState) {
 		if state == http.StateNew {
 			s.conns.Add(1)

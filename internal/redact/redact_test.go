@@ -1,13 +1,7 @@
 package redact
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"log/slog"
 	"net/url"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,100 +18,11 @@ func TestURLMasksQueryValuesAndUserInfo(t *testing.T) {
 	assert.Equal(t, "", URL(nil))
 }
 
-func TestSecretsScrubAllForms(t *testing.T) {
+func TestScrubFindsACardGluedToASecret(t *testing.T) {
 	var s Secrets
-	s.AddPermanent("p@ss word/1", "")
-	s.AddTemporary("Hpx0Hd5H8fJ9RrtQjxsG")
-	text := `Post "https://h/api?Password=p%40ss+word%2F1": ss-id=Hpx0Hd5H8fJ9RrtQjxsG raw p@ss word/1 path p@ss%20word%2F1`
-	got := s.Scrub(text)
-	for _, leak := range []string{"p@ss", "p%40ss", "Hpx0Hd5", "word/1", "word%2F1"} {
-		assert.NotContains(t, got, leak)
-	}
-	assert.Equal(t, 4, strings.Count(got, Mask), got)
-}
-
-func TestSecretsLongestFirst(t *testing.T) {
-	var s Secrets
-	s.AddPermanent("abc", "abcdef")
-	assert.Equal(t, "x REDACTED y", s.Scrub("x abcdef y"))
-}
-
-func TestSecretsForgetOldestTemporary(t *testing.T) {
-	var s Secrets
-	s.AddPermanent("password-1")
-	for i := range maxTemporary + 5 {
-		s.AddTemporary(fmt.Sprintf("session-%03d", i))
-	}
-	assert.Equal(t, "session-000", s.Scrub("session-000"), "oldest forgotten")
-	assert.Equal(t, Mask, s.Scrub(fmt.Sprintf("session-%03d", maxTemporary+4)))
-	assert.Equal(t, Mask, s.Scrub("password-1"), "permanent kept")
-}
-
-func TestSecretsConcurrent(t *testing.T) {
-	var s Secrets
-	var wg sync.WaitGroup
-	for i := range 8 {
-		wg.Add(2)
-		go func() { defer wg.Done(); s.AddTemporary(fmt.Sprintf("tok-%d-xyz", i)) }()
-		go func() { defer wg.Done(); _ = s.Scrub("tok-1-xyz") }()
-	}
-	wg.Wait()
-	assert.Equal(t, Mask, s.Scrub("tok-1-xyz"))
-	var nilSet *Secrets
-	assert.Equal(t, "x", nilSet.Scrub("x"))
-}
-
-func TestSensitiveNeverPrints(t *testing.T) {
-	type payment struct {
-		CardNumber Sensitive `json:"cardNumber"`
-		CardCvv    Sensitive `json:"cardCvv"`
-	}
-	var p payment
-	require.NoError(t, json.Unmarshal([]byte(`{"cardNumber":"4111111111111111","cardCvv":null}`), &p))
-	assert.Equal(t, "4111111111111111", p.CardNumber.Reveal())
-	assert.Equal(t, "", p.CardCvv.Reveal())
-
-	for _, out := range []string{
-		fmt.Sprintf("%v %+v %#v %s %q", p, p, p, p.CardNumber, p.CardNumber),
-		string(must(json.Marshal(p))),
-		logLine(p.CardNumber),
-	} {
-		assert.NotContains(t, out, "4111", out)
-		assert.Contains(t, out, Mask, out)
-	}
-	assert.Error(t, json.Unmarshal([]byte(`{"cardNumber":5}`), &p))
-}
-
-func logLine(v any) string {
-	var buf bytes.Buffer
-	slog.New(slog.NewTextHandler(&buf, nil)).Info("x", "card", v)
-	return buf.String()
-}
-
-func must(b []byte, err error) []byte {
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
-func TestMaskCardNumbers(t *testing.T) {
-	cases := map[string]string{
-		"card 4111111111111111 declined":         "card REDACTED declined",
-		"4111 1111 1111 1111":                    "REDACTED",
-		"ref 12 4111-1111-1111-1111 and 42":      "ref 12 REDACTED and 42",
-		"two: 5500005555555559, 378282246310005": "two: REDACTED, REDACTED",
-		"order 4111111111111112":                 "order 4111111111111112",
-		"12345678901234567890123456":             "12345678901234567890123456",
-		"phone 406-761-5677":                     "phone 406-761-5677",
-		"":                                       "",
-	}
-	for in, want := range cases {
-		assert.Equal(t, want, MaskCardNumbers(in), in)
-		assert.Equal(t, want != in, ContainsCardNumber(in), in)
-	}
-	var s Secrets
-	assert.Equal(t, "echo REDACTED", s.Scrub("echo 4111111111111111"), "Scrub masks card numbers too")
-	var none *Secrets
-	assert.Equal(t, "echo REDACTED", none.Scrub("echo 4111111111111111"))
+	s.AddPermanent("hunter2024")
+	got := s.Scrub("echo hunter20244111111111111111 end")
+	assert.NotContains(t, got, "4111111111111111")
+	assert.NotContains(t, got, "hunter2024")
+	assert.Equal(t, "echo REDACTEDREDACTED end", got)
 }

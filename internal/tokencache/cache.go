@@ -10,10 +10,15 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/civicpay/datapump/internal/transport"
 )
+
+// renewRetry is how long after a failed background renewal the next one
+// starts, while the token held is still valid.
+const renewRetry = 5 * time.Second
 
 // Token is a credential and the time it stops being valid.
 type Token[T any] struct {
@@ -35,12 +40,21 @@ type Cache[T any] struct {
 	deadline    time.Duration
 	now         func() time.Time
 
-	mu      sync.Mutex
-	cur     *Token[T] // the last token obtained, valid or not
-	valid   bool      // cur may be used
+	// usable is the token callers may use, read without a lock on every
+	// call; nil when there is none (never obtained, refused, renewed).
+	usable atomic.Pointer[held[T]]
+
+	mu     sync.Mutex
+	last   *Token[T] // the last token obtained, usable or not (a login's prev)
+	gen    uint64    // counts tokens obtained
+	flight *flight[T]
+}
+
+// held is a token with its generation and renewal time.
+type held[T any] struct {
+	tok     Token[T]
+	gen     uint64
 	renewAt time.Time // when a background renewal starts; zero: only when refused
-	gen     uint64    // counts tokens obtained
-	flight  *flight[T]
 }
 
 // flight is one login under way; whoever needs a token waits on it.
@@ -66,19 +80,19 @@ func New[T any](c *transport.Client, loginOp string, login LoginFunc[T], renewBe
 // past its renewal time but not yet expired is returned at once while one
 // background login renews it.
 func (c *Cache[T]) Get(ctx context.Context) (Token[T], uint64, error) {
-	c.mu.Lock()
-	if c.valid {
+	if h := c.usable.Load(); h != nil {
+		if h.tok.Expiry.IsZero() && h.renewAt.IsZero() {
+			return h.tok, h.gen, nil
+		}
 		now := c.now()
-		expired := !c.cur.Expiry.IsZero() && !now.Before(c.cur.Expiry)
-		if !expired {
-			tok, gen := *c.cur, c.gen
-			if !c.renewAt.IsZero() && !now.Before(c.renewAt) && c.flight == nil {
-				c.start(ctx)
+		if h.tok.Expiry.IsZero() || now.Before(h.tok.Expiry) {
+			if !h.renewAt.IsZero() && !now.Before(h.renewAt) {
+				c.renewInBackground(ctx, h)
 			}
-			c.mu.Unlock()
-			return tok, gen, nil
+			return h.tok, h.gen, nil
 		}
 	}
+	c.mu.Lock()
 	f := c.flight
 	if f == nil {
 		if err := ctx.Err(); err != nil {
@@ -98,13 +112,23 @@ func (c *Cache[T]) Get(ctx context.Context) (Token[T], uint64, error) {
 	}
 }
 
+// renewInBackground starts one login to replace h, unless one is under way
+// or h was replaced already.
+func (c *Cache[T]) renewInBackground(ctx context.Context, h *held[T]) {
+	c.mu.Lock()
+	if c.flight == nil && c.usable.Load() == h {
+		c.start(ctx)
+	}
+	c.mu.Unlock()
+}
+
 // start begins a login; c.mu is held. The login runs on a context without
 // the caller's cancellation (one impatient caller must not fail it for
 // everyone), bounded by the login deadline.
 func (c *Cache[T]) start(ctx context.Context) *flight[T] {
 	f := &flight[T]{done: make(chan struct{})}
 	c.flight = f
-	go c.run(context.WithoutCancel(ctx), f, c.cur)
+	go c.run(context.WithoutCancel(ctx), f, c.last)
 	return f
 }
 
@@ -141,12 +165,19 @@ func (c *Cache[T]) run(ctx context.Context, f *flight[T], prev *Token[T]) {
 	c.mu.Lock()
 	if r.err == nil {
 		c.gen++
-		c.cur, c.valid = &r.tok, true
-		c.renewAt = time.Time{}
+		h := &held[T]{tok: r.tok, gen: c.gen}
 		if !r.tok.Expiry.IsZero() {
-			c.renewAt = r.tok.Expiry.Add(-min(c.renewBefore, r.tok.Expiry.Sub(c.now())/4))
+			h.renewAt = r.tok.Expiry.Add(-min(c.renewBefore, r.tok.Expiry.Sub(c.now())/4))
 		}
+		c.last = &h.tok
+		c.usable.Store(h)
 		f.tok, f.gen = r.tok, c.gen
+	} else if h := c.usable.Load(); h != nil && !h.renewAt.IsZero() {
+		// A background renewal failed while the token is still good: try
+		// again a little later, not on every call.
+		next := *h
+		next.renewAt = c.now().Add(renewRetry)
+		c.usable.Store(&next)
 	}
 	f.err = r.err
 	c.flight = nil
@@ -157,9 +188,7 @@ func (c *Cache[T]) run(ctx context.Context, f *flight[T], prev *Token[T]) {
 // Renew makes the held token unusable and returns a new one, joining a
 // login already under way if there is one.
 func (c *Cache[T]) Renew(ctx context.Context) (Token[T], error) {
-	c.mu.Lock()
-	c.valid = false
-	c.mu.Unlock()
+	c.usable.Store(nil)
 	tok, _, err := c.Get(ctx)
 	return tok, err
 }
@@ -169,8 +198,8 @@ func (c *Cache[T]) Renew(ctx context.Context) (Token[T], error) {
 // prev (for its refresh token).
 func (c *Cache[T]) Invalidate(gen uint64) {
 	c.mu.Lock()
-	if c.gen == gen {
-		c.valid = false
+	if h := c.usable.Load(); h != nil && h.gen == gen {
+		c.usable.Store(nil)
 	}
 	c.mu.Unlock()
 }

@@ -321,3 +321,34 @@ func TestDoneContextStartsNoLogin(t *testing.T) {
 	time.Sleep(20 * time.Millisecond) // a login started in the background would have run by now
 	assert.Zero(t, lc.calls.Load())
 }
+
+func TestFailedBackgroundRenewalIsNotRetriedOnEveryCall(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	var calls atomic.Int32
+	c := newCache(t, func(ctx context.Context, prev *Token[string]) (Token[string], error) {
+		if calls.Add(1) > 1 {
+			return Token[string]{}, errors.New("partner down")
+		}
+		return Token[string]{Value: "tok", Expiry: clock().Add(time.Hour)}, nil
+	}, 10*time.Minute)
+	c.now = clock
+	_, _, err := c.Get(context.Background())
+	require.NoError(t, err)
+	advance(55 * time.Minute) // past renewal, before expiry
+	_, _, err = c.Get(context.Background())
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return calls.Load() == 2 }, time.Second, time.Millisecond)
+	time.Sleep(10 * time.Millisecond)
+	for range 20 {
+		tok, _, err := c.Get(context.Background())
+		require.NoError(t, err, "the held token still works")
+		assert.Equal(t, "tok", tok.Value)
+	}
+	assert.Equal(t, int32(2), calls.Load(), "no renewal storm after a failure")
+	advance(renewRetry)
+	_, _, _ = c.Get(context.Background())
+	require.Eventually(t, func() bool { return calls.Load() == 3 }, time.Second, time.Millisecond, "tried again later")
+}

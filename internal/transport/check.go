@@ -122,9 +122,11 @@ func (c *Checks) NoCardNumber(field, value string) {
 	}
 }
 
-// LastFour checks an optional last-digits-of-card value: one to four
-// digits, optionally after mask characters ("4219", "*4219", "XXXX4219").
-// A value with more digits is refused.
+// LastFour checks an optional last-digits-of-card value: up to four
+// digits, optionally after mask characters (*, X, x or #: "4219",
+// "*4219", "XXXX4219"),
+// or only mask characters ("XXXX", as a card reader answers when it keeps
+// even those). A value with more digits is refused.
 func (c *Checks) LastFour(field, value string) {
 	if value == "" {
 		return
@@ -135,12 +137,12 @@ func (c *Checks) LastFour(field, value string) {
 			n++
 		}
 	}
-	digits := strings.TrimLeft(value, "*Xx")
+	digits := strings.TrimLeft(value, "*Xx#")
 	switch {
 	case n > 4:
 		c.Add(field, "must hold at most the last 4 digits of the card; a full card number is never sent")
-	case digits == "" || len(digits) > 4 || strings.TrimLeft(digits, "0123456789") != "":
-		c.Add(field, `must be up to 4 digits, optionally masked (e.g. "4219" or "*4219")`)
+	case len(value) > 19 || strings.TrimLeft(digits, "0123456789") != "":
+		c.Add(field, `must be up to 4 digits, optionally masked (e.g. "4219", "*4219" or "XXXX")`)
 	}
 }
 

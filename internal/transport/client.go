@@ -50,23 +50,26 @@ type Partner struct {
 
 // Client sends requests to one partner. It is safe for concurrent use.
 type Client struct {
-	partner     string
-	base        *url.URL
-	basePath    string // base's escaped path, without a trailing slash
-	http        *http.Client
-	own         bool // http is the SDK's own client, not the caller's
-	log         *slog.Logger
-	observe     func(Attempt)
-	timeout     time.Duration
-	finish      bool
-	userAgentV  []string // the User-Agent header value, built once
-	acceptV     []string // the Accept header value, built once
-	retry       RetryPolicy
-	safeQuery   []string
-	secrets     *redact.Secrets
-	parseError  func(*Error, http.Header, []byte)
-	jar         *jar
-	traceHeader string
+	partner  string
+	base     *url.URL
+	basePath string // base's escaped path, without a trailing slash
+	http     *http.Client
+	own      bool // http is the SDK's own client, not the caller's
+	// reportsTrace: the client's transport is known to report httptrace
+	// events (the SDK's own, unwrapped).
+	reportsTrace bool
+	log          *slog.Logger
+	observe      func(Attempt)
+	timeout      time.Duration
+	finish       bool
+	userAgentV   []string // the User-Agent header value, built once
+	acceptV      []string // the Accept header value, built once
+	retry        RetryPolicy
+	safeQuery    []string
+	secrets      *redact.Secrets
+	parseError   func(*Error, http.Header, []byte)
+	jar          *jar
+	traceHeader  string
 }
 
 // New builds a Client from the partner's description and the caller's
@@ -115,6 +118,7 @@ func New(p Partner, opts ...Option) (*Client, error) {
 	}
 	if c.http == nil {
 		c.http, c.own = defaultHTTPClient(o.idlePerHost, o.wrap), true
+		c.reportsTrace = o.wrap == nil
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

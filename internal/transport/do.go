@@ -22,19 +22,19 @@ import (
 // whose Outcome says whether the request may have been applied.
 //
 // A state-changing request must pass an out that implements Confirmer; a
-// 2xx that is empty, 204, or does not confirm is OutcomeUnknown.
+// 2xx that is empty, 204, or does not confirm is OutcomeUnknown. A read
+// whose out implements Confirmer (a read-back callers reconcile with) is
+// held to the same standard: an answer that does not confirm is retried
+// and, if it persists, an error rather than an empty result.
 func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error) {
 	p, err := c.prepare(r)
 	if err != nil {
 		return nil, err
 	}
-	var confirm Confirmer
-	if r.Effect.changesState() {
-		var ok bool
-		if confirm, ok = out.(Confirmer); !ok || out == nil {
-			return nil, &Error{Partner: c.partner, Op: r.Op, Outcome: NotApplied,
-				Message: "internal error: a state-changing request must decode into a Confirmer; nothing was sent"}
-		}
+	confirm, _ := out.(Confirmer)
+	if r.Effect.changesState() && confirm == nil {
+		return nil, &Error{Partner: c.partner, Op: r.Op, Outcome: NotApplied,
+			Message: "internal error: a state-changing request must decode into a Confirmer; nothing was sent"}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Partner: c.partner, Op: r.Op, Outcome: NotApplied, Temporary: true, cause: c.scrub(err)}
@@ -80,11 +80,44 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 // sendTrace records, from httptrace, whether any byte of the request may
 // have been written. Its hooks may run on other goroutines.
 type sendTrace struct {
+	httptrace.ClientTrace
 	mu        sync.Mutex
 	connAsked bool // the transport reports through httptrace at all
 	wrote     bool
 	abandoned bool // the caller's context ended before anything was written
 	cancel    context.CancelFunc
+}
+
+// init prepares the trace of one Do call. When the client's transport is
+// known to report trace events (the SDK's own), one hook is enough;
+// otherwise GetConn tells whether the transport reports at all. The trace
+// is reused by each attempt (see reset), so the hooks are made once.
+func (t *sendTrace) init(reportsTrace bool) {
+	t.WroteHeaders = t.wroteHeaders
+	if !reportsTrace {
+		t.GetConn = t.getConn
+	}
+	t.reset(reportsTrace)
+}
+
+// reset starts a new attempt. A hook of an earlier attempt that fires late
+// can only mark this one as maybe written: the safe direction.
+func (t *sendTrace) reset(reportsTrace bool) {
+	t.mu.Lock()
+	t.connAsked, t.wrote, t.abandoned, t.cancel = reportsTrace, false, false, nil
+	t.mu.Unlock()
+}
+
+func (t *sendTrace) wroteHeaders() {
+	t.mu.Lock()
+	t.wrote = true
+	t.mu.Unlock()
+}
+
+func (t *sendTrace) getConn(string) {
+	t.mu.Lock()
+	t.connAsked = true
+	t.mu.Unlock()
 }
 
 // sent reports whether the request may have reached the partner. Without
@@ -96,21 +129,10 @@ func (t *sendTrace) sent() bool {
 	return !t.connAsked || t.wrote
 }
 
-func (t *sendTrace) hooks() *httptrace.ClientTrace {
-	wrote := func() {
-		t.mu.Lock()
-		t.wrote = true
-		t.mu.Unlock()
-	}
-	return &httptrace.ClientTrace{
-		GetConn: func(string) {
-			t.mu.Lock()
-			t.connAsked = true
-			t.mu.Unlock()
-		},
-		WroteHeaders: wrote,
-		WroteRequest: func(httptrace.WroteRequestInfo) { wrote() },
-	}
+func (t *sendTrace) wasAbandoned() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.abandoned
 }
 
 // abandonUnlessWritten cancels the attempt if nothing has been written; a
@@ -118,7 +140,7 @@ func (t *sendTrace) hooks() *httptrace.ClientTrace {
 func (t *sendTrace) abandonUnlessWritten() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if !t.wrote {
+	if !t.wrote && t.cancel != nil {
 		t.abandoned = true
 		t.cancel()
 	}
@@ -131,29 +153,34 @@ func (t *sendTrace) abandonUnlessWritten() {
 func (c *Client) attemptContext(ctx context.Context, p *prepared, tr *sendTrace) (context.Context, func()) {
 	if c.finish && p.Effect.changesState() {
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
+		tr.mu.Lock()
 		tr.cancel = cancel
+		tr.mu.Unlock()
 		stop := context.AfterFunc(ctx, tr.abandonUnlessWritten)
 		return actx, func() { stop(); cancel() }
 	}
-	if c.own || c.http.Timeout <= 0 || c.http.Timeout > c.timeout {
-		actx, cancel := context.WithTimeout(ctx, c.timeout)
-		return actx, cancel
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= c.timeout {
+		return ctx, noop // the caller's deadline comes first anyway
 	}
-	return ctx, func() {} // the caller's client bounds the attempt more tightly
+	if c.own || c.http.Timeout <= 0 || c.http.Timeout > c.timeout {
+		return context.WithTimeout(ctx, c.timeout)
+	}
+	return ctx, noop // the caller's client bounds the attempt more tightly
 }
 
 // send makes one attempt. It returns a Response on success, or the attempt's
 // facts with a.err set.
 func (c *Client) send(ctx context.Context, p *prepared, out any, confirm Confirmer, n int) (*Response, attempt) {
 	a := attempt{n: n}
-	tr := &sendTrace{}
+	tr := &p.trace
+	tr.reset(c.reportsTrace)
 	actx, done := c.attemptContext(ctx, p, tr)
 	defer done()
 	var body io.Reader
 	if p.body != nil {
 		body = bytes.NewReader(p.body)
 	}
-	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, tr.hooks()), p.Method, p.urlString, body)
+	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, &tr.ClientTrace), p.Method, p.urlString, body)
 	if err != nil {
 		a.err = c.newError(p)
 		a.err.cause = c.scrub(err)
@@ -169,13 +196,14 @@ func (c *Client) send(ctx context.Context, p *prepared, out any, confirm Confirm
 		if errors.As(err, &uerr) {
 			err = uerr.Err // url.Error repeats the full URL, query string and all
 		}
-		if tr.abandoned {
+		if tr.wasAbandoned() {
 			err = fmt.Errorf("%w before the request was written", ctx.Err())
 		}
 		a.err.cause = c.scrubURL(p, err)
 		return nil, a
 	}
-	defer closeBody(hresp.Body)
+	drained := false
+	defer closeBody(hresp.Body, &drained)
 	a.sent, a.status = true, hresp.StatusCode
 	if c.jar != nil {
 		if rc := hresp.Cookies(); len(rc) > 0 {
@@ -200,6 +228,7 @@ func (c *Client) send(ctx context.Context, p *prepared, out any, confirm Confirm
 		a.retryAfter = parseRetryAfter(hresp.Header, time.Now())
 		return nil, a
 	}
+	drained = true
 	if err := c.decodeSuccess(hresp, out, confirm != nil); err != nil {
 		a.bodyFailed = true
 		a.err = c.responseError(p, hresp.StatusCode, hresp.Header)
@@ -239,8 +268,8 @@ func redirected(p *prepared, r *http.Response) bool {
 // does not grow a new buffer every time.
 var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// decodeSuccess reads a 2xx body and decodes it into out. For a
-// state-changing request an answer with no body at all is an error.
+// decodeSuccess reads a 2xx body to its end and decodes it into out. For
+// a state-changing request an answer with no body at all is an error.
 func (c *Client) decodeSuccess(r *http.Response, out any, mustHaveBody bool) error {
 	buf := bodyBuffers.Get().(*bytes.Buffer)
 	defer func() {
@@ -249,11 +278,8 @@ func (c *Client) decodeSuccess(r *http.Response, out any, mustHaveBody bool) err
 			bodyBuffers.Put(buf)
 		}
 	}()
-	if _, err := buf.ReadFrom(io.LimitReader(r.Body, MaxSuccessBody+1)); err != nil {
-		return fmt.Errorf("reading the answer: %w", err)
-	}
-	if buf.Len() > MaxSuccessBody {
-		return fmt.Errorf("answer larger than %d bytes", MaxSuccessBody)
+	if err := readCapped(buf, r.Body, MaxSuccessBody); err != nil {
+		return err
 	}
 	body := bytes.TrimSpace(buf.Bytes())
 	switch {
@@ -266,6 +292,28 @@ func (c *Client) decodeSuccess(r *http.Response, out any, mustHaveBody bool) err
 		return fmt.Errorf("decoding the answer: %w", err)
 	}
 	return nil
+}
+
+// readCapped reads r to its end into buf, failing once more than limit
+// bytes arrive. It reads straight into buf's free space, so a pooled
+// buffer of the right size costs nothing.
+func readCapped(buf *bytes.Buffer, r io.Reader, limit int) error {
+	for {
+		if buf.Available() < 512 {
+			buf.Grow(4096)
+		}
+		free := buf.AvailableBuffer()
+		n, err := r.Read(free[:cap(free)])
+		buf.Write(free[:n])
+		switch {
+		case buf.Len() > limit:
+			return fmt.Errorf("answer larger than %d bytes", limit)
+		case err == io.EOF:
+			return nil
+		case err != nil:
+			return fmt.Errorf("reading the answer: %w", err)
+		}
+	}
 }
 
 // errorFromResponse reads at most MaxErrorBody of a non-2xx body and lets the
@@ -320,9 +368,13 @@ func (c *Client) newError(p *prepared) *Error {
 	return &Error{Partner: c.partner, Op: p.Op, Method: p.Method, URL: c.secrets.Scrub(p.redacted())}
 }
 
-// closeBody drains a little of what is left, so the connection can be
-// reused, and closes the body.
-func closeBody(b io.ReadCloser) {
-	_, _ = io.CopyN(io.Discard, b, 64<<10)
+// closeBody closes the body, first draining a little of what is left
+// unless it was read to its end, so the connection can be reused.
+func closeBody(b io.ReadCloser, drained *bool) {
+	if !*drained {
+		_, _ = io.CopyN(io.Discard, b, 64<<10)
+	}
 	_ = b.Close()
 }
+
+func noop() {}

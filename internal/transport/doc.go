@@ -21,7 +21,10 @@
 //     (BaseURL, Text, ...) and return chk.Err(partner, "New"); build the
 //     transport with a Partner whose Secrets holds every credential
 //     (AddPermanent) and whose ParseError reads the partner's error body.
-//     Credentials in Config are Secret values, never plain strings.
+//     Credentials in Config are Secret values, never plain strings, held
+//     by value: fmt prints what a pointer field points to with %s and %d
+//     without calling its methods, so no Secret may be reachable through
+//     a pointer field of an exported type.
 //  3. Auth: a tokencache.Cache shared by all calls; every token, session
 //     id or secret the partner issues goes into Secrets().AddTemporary as
 //     soon as it arrives. Calls go through Cache.Do so a 401 renews once

@@ -207,6 +207,9 @@ func (e *Error) Is(target error) bool {
 // applied: the credentials or session must be renewed, and the call may be
 // sent again.
 func IsUnauthorized(err error) bool {
+	if err == nil {
+		return false
+	}
 	var e *Error
 	return errors.As(err, &e) && (e.StatusCode == http.StatusUnauthorized || e.reauth) && e.Outcome == NotApplied
 }

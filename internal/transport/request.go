@@ -43,8 +43,11 @@ type Request struct {
 	// the same name from the client's cookie jar.
 	Cookies *Cookies
 	// Reconcile tells the caller how to find out whether the request was
-	// applied, should its outcome be unknown.
-	Reconcile string
+	// applied, should its outcome be unknown. "{key}" in it is replaced by
+	// ReconcileKey (e.g. the transaction id to look for) only when an error
+	// needs the text, so a call that succeeds builds nothing.
+	Reconcile    string
+	ReconcileKey string
 }
 
 // defaultReconcile is the advice on an unknown outcome when the partner
@@ -61,6 +64,7 @@ type prepared struct {
 	redactedURL string // computed on first use: only errors need it
 	body        []byte
 	contentType []string
+	trace       sendTrace // reused by every attempt
 }
 
 // redacted returns the URL as errors and logs show it.
@@ -72,10 +76,10 @@ func (p *prepared) redacted() string {
 }
 
 func (p *prepared) reconcile() string {
-	if p.Reconcile != "" {
-		return p.Reconcile
+	if p.Reconcile == "" {
+		return defaultReconcile
 	}
-	return defaultReconcile
+	return strings.ReplaceAll(p.Reconcile, "{key}", p.ReconcileKey)
 }
 
 var (
@@ -94,6 +98,7 @@ func (c *Client) prepare(r *Request) (*prepared, error) {
 	}
 	u := c.resolve(r, &chk)
 	p := &prepared{Request: r, url: u, safeQuery: c.safeQuery}
+	p.trace.init(c.reportsTrace)
 	switch {
 	case r.JSON != nil:
 		b, err := json.Marshal(r.JSON)

@@ -5,9 +5,10 @@ import (
 )
 
 // Confirmer is implemented by the decoded answer of every state-changing
-// request (Effect Write or RepeatableWrite). Do refuses to send such a
-// request when its answer type does not implement it, so no partner can
-// forget to say what a confirming answer holds.
+// request (Effect Write or RepeatableWrite), and of reads whose answer must
+// not be mistaken for "nothing" (read-backs used to reconcile). Do refuses
+// to send a state-changing request when its answer type does not implement
+// it, so no partner can forget to say what a confirming answer holds.
 type Confirmer interface {
 	// Confirm returns nil when the decoded 2xx answer shows what the
 	// partner recorded (the ids the operation exists to return, or a
@@ -65,3 +66,8 @@ func (r *Response) fail(o Outcome, code, message string, fields []FieldError) *E
 	r.client.scrubPartnerText(e)
 	return e
 }
+
+// Scrub returns partner text with every known secret and card number
+// masked, for result fields that may echo the request (a message, a
+// trace id) and are handed to the caller.
+func (r *Response) Scrub(text string) string { return r.client.secrets.Scrub(text) }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // IDText reads an identifier sent as a JSON string, an integer or null
@@ -21,16 +22,32 @@ func IDText(b []byte) (string, error) {
 	case len(b) == 0 || string(b) == "null":
 		return "", nil
 	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := Text(b)
+		if err != nil {
 			return "", errors.New("identifier is not a valid JSON string")
 		}
 		return s, nil
 	}
-	if _, err := strconv.ParseUint(string(bytes.TrimPrefix(b, []byte("-"))), 10, 64); err != nil {
+	digits := b
+	if digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 20 || bytes.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
 		return "", errors.New("identifier is neither a string nor an integer")
 	}
 	return string(b), nil
+}
+
+// Text reads a JSON string. The common case, a string without escapes, is
+// read without a second pass of the JSON decoder.
+func Text(b []byte) (string, error) {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' &&
+		bytes.IndexFunc(b[1:len(b)-1], func(r rune) bool { return r == '\\' || r == '"' || r < 0x20 || r == utf8.RuneError }) < 0 {
+		return string(b[1 : len(b)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
 }
 
 // Int reads an integer sent as a JSON number, a string holding one, or

@@ -95,3 +95,25 @@ func TestParseTime(t *testing.T) {
 	_, err = TimeText([]byte(`12`), nil)
 	assert.Error(t, err)
 }
+
+func TestText(t *testing.T) {
+	for in, want := range map[string]string{
+		`"plain"`:         "plain",
+		`""`:              "",
+		`"a\"b"`:          `a"b`,
+		`"\u00e9t\u00e9"`: "été",
+		`"tab\there"`:     "tab\there",
+		"\"caf\xc3\xa9\"": "café",
+	} {
+		got, err := Text([]byte(in))
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	got, err := Text([]byte("\"bad\xff\""))
+	require.NoError(t, err)
+	assert.Equal(t, "bad\ufffd", got, "invalid UTF-8 goes through the decoder, as everywhere else")
+	for _, bad := range []string{`"open`, `x`, `"a"b"`, "\"ctl\x01\""} {
+		_, err := Text([]byte(bad))
+		assert.Error(t, err, bad)
+	}
+}

@@ -39,6 +39,7 @@ var Partners = []Partner{
 	{Pkg: "citrus", System: "IPS"},
 	{Pkg: "accela", System: "Accela"},
 	{Pkg: "oraclepsc", System: "Oracle"},
+	{Pkg: "polaris", System: "Polaris"},
 }
 
 func main() {
