@@ -155,7 +155,7 @@ func TestUnknownOutcomeSettledByList(t *testing.T) {
 		require.ErrorIs(t, err, oraclepsc.ErrOutcomeUnknown)
 		var e *oraclepsc.Error
 		require.ErrorAs(t, err, &e)
-		assert.Equal(t, "call ListCheckoutPayments for CheckoutId "+string(checkout)+" with Filter.PaymentReferenceID "+string(ref)+
+		assert.Equal(t, "call ListCheckoutPayments for the checkout with Filter.PaymentReferenceID "+string(ref)+
 			" and look for it (FindReference) before creating it again", e.Reconcile)
 		assert.Equal(t, 1, srv.CallsFor(oraclepsctest.EndpointCreate, string(ref)), "never resent")
 

@@ -10,6 +10,14 @@ import (
 	"github.com/civicpay/datapump/internal/transport"
 )
 
+// The advice on an unknown outcome of a create, "{key}" its
+// PaymentReferenceID (the error's URL names the checkout).
+const (
+	reconcileCreate = "call ListCheckoutPayments for the checkout with Filter.PaymentReferenceID {key}" +
+		" and look for it (FindReference) before creating it again"
+	reconcileUpsert = "resend the same upsert (same CheckoutPmtID): it cannot record the payment twice; or " + reconcileCreate
+)
+
 const (
 	opCreate = "CreateCheckoutPayment"
 	opList   = "ListCheckoutPayments"
@@ -45,26 +53,22 @@ func (c *Client) CreateCheckoutPayment(ctx context.Context, req *CreateCheckoutP
 	if err := req.check(); err != nil {
 		return nil, err
 	}
-	effect := transport.Write
-	reconcile := "call ListCheckoutPayments for CheckoutId " + string(req.CheckoutID) +
-		" with Filter.PaymentReferenceID " + string(req.PaymentReferenceID) +
-		" and look for it (FindReference) before creating it again"
+	effect, reconcile := transport.Write, reconcileCreate
 	if req.Upsert {
-		effect = transport.RepeatableWrite
-		reconcile = "resend the same upsert (CheckoutPmtId " + req.CheckoutPmtID.String() +
-			"): it cannot record the payment twice; or " + reconcile
+		effect, reconcile = transport.RepeatableWrite, reconcileUpsert
 	}
 	res := &CreateCheckoutPaymentResult{}
 	out := createAnswer{CheckoutPayment: &res.Payment, sentCheckout: req.CheckoutID, sentID: req.CheckoutPmtID, sentRef: req.PaymentReferenceID}
 	resp, err := c.call(ctx, &transport.Request{
-		Op:          opCreate,
-		Effect:      effect,
-		Method:      http.MethodPost,
-		Path:        paymentsPath,
-		PathArgs:    []string{c.version, string(req.CheckoutID)},
-		JSON:        req,
-		ContentType: c.contents,
-		Reconcile:   reconcile,
+		Op:           opCreate,
+		Effect:       effect,
+		Method:       http.MethodPost,
+		Path:         paymentsPath,
+		PathArgs:     []string{c.version, string(req.CheckoutID)},
+		JSON:         req,
+		ContentType:  c.contents,
+		Reconcile:    reconcile,
+		ReconcileKey: string(req.PaymentReferenceID),
 	}, req.Upsert, &out)
 	if err != nil {
 		return nil, err
@@ -90,7 +94,7 @@ func (c *Client) ListCheckoutPayments(ctx context.Context, req *ListCheckoutPaym
 
 // list sends one checked list request.
 func (c *Client) list(ctx context.Context, op string, req *ListCheckoutPaymentsRequest) (*ListCheckoutPaymentsResult, *transport.Response, error) {
-	var out listAnswer
+	res := &ListCheckoutPaymentsResult{}
 	resp, err := c.call(ctx, &transport.Request{
 		Op:       op,
 		Effect:   transport.Read,
@@ -98,12 +102,12 @@ func (c *Client) list(ctx context.Context, op string, req *ListCheckoutPaymentsR
 		Path:     paymentsPath,
 		PathArgs: []string{c.version, string(req.CheckoutID)},
 		Query:    req.query(req.Filter.q(c.qv2)),
-	}, false, &out)
+	}, false, &listAnswer{res})
 	if err != nil {
 		return nil, nil, err
 	}
-	out.TraceID = resp.Header.Get(traceHeader)
-	return &out, resp, nil
+	res.TraceID = resp.Header.Get(traceHeader)
+	return res, resp, nil
 }
 
 // AllCheckoutPayments walks every page of a checkout's payments matching

@@ -35,8 +35,25 @@ func (a *createAnswer) Confirm() error {
 	return nil
 }
 
-// listAnswer is Oracle's collection answer.
-type listAnswer = ListCheckoutPaymentsResult
+// listAnswer is Oracle's collection answer, decoded straight into the
+// result.
+type listAnswer struct {
+	*ListCheckoutPaymentsResult
+}
+
+// Confirm accepts only an answer that is a collection: items present and
+// as many as its count says. The list is how an unknown outcome is
+// settled, so an empty or foreign answer must never read as "no such
+// payment" (which would invite a second create).
+func (a listAnswer) Confirm() error {
+	switch {
+	case a.Items == nil:
+		return errors.New("no items")
+	case a.Count != len(a.Items):
+		return errors.New("count does not match the items")
+	}
+	return nil
+}
 
 // paymentsPath is the CheckoutPmt collection of a checkout.
 const paymentsPath = "/fscmRestApi/resources/{ResourceVersion}/publicSectorCheckouts/{CheckoutId}/child/CheckoutPmt"

@@ -113,7 +113,8 @@ func TestWirePlainCreateIsNeverResent(t *testing.T) {
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, 1, rec.count())
 	assert.Equal(t, 503, e.StatusCode)
-	assert.Equal(t, "call ListCheckoutPayments for CheckoutId 300000100000001 with Filter.PaymentReferenceID CPAY4528190077361234 and look for it (FindReference) before creating it again", e.Reconcile)
+	assert.Equal(t, "call ListCheckoutPayments for the checkout with Filter.PaymentReferenceID CPAY4528190077361234 and look for it (FindReference) before creating it again", e.Reconcile)
+	assert.Contains(t, e.URL, "/publicSectorCheckouts/300000100000001/", "the error names the checkout")
 }
 
 func TestWireBearerTokenRenewedOnceOn401(t *testing.T) {
@@ -377,7 +378,7 @@ func TestWireNonConfirmingAnswers(t *testing.T) {
 	_, err = c.CreateCheckoutPayment(context.Background(), req)
 	require.ErrorIs(t, err, oraclepsc.ErrOutcomeUnknown)
 	assert.Equal(t, 3, rec.count())
-	assert.Contains(t, err.Error(), "resend the same upsert (CheckoutPmtId 300000100000123)")
+	assert.Contains(t, err.Error(), "resend the same upsert (same CheckoutPmtID): it cannot record the payment twice; or call ListCheckoutPayments")
 }
 
 // No credential, token or Basic header value an Oracle answer echoes
@@ -472,4 +473,43 @@ func TestWireRedirectRefused(t *testing.T) {
 	assert.Contains(t, e.Message, "redirect refused (to https://evil.example/steal)")
 	assert.True(t, errors.Is(err, oraclepsc.ErrOutcomeUnknown), "a write answered 3xx may have been applied: %v", err)
 	assert.Zero(t, mock.GetCallCountInfo()["POST https://evil.example/steal"], "the credentials never reached the other host")
+}
+
+// The list settles unknown outcomes, so an answer that is not a
+// collection is an error, never an empty result that would invite a
+// second create.
+func TestWireListAnswerMustBeACollection(t *testing.T) {
+	t.Parallel()
+	for name, body := range map[string]string{
+		"empty object":              `{}`,
+		"null":                      `null`,
+		"empty body":                ``,
+		"count without items":       `{"count":0,"hasMore":false}`,
+		"items null":                `{"items":null,"count":0}`,
+		"count and items disagree":  `{"items":[],"count":1,"hasMore":false}`,
+		"an item, not a collection": string(fixture(t, "create-response.json")),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			hc, rec := mockOracle(t, answer{status: 200, body: []byte(body)})
+			c, err := oraclepsc.New(wireConfig(), oraclepsc.WithHTTPClient(hc), fastRetry())
+			require.NoError(t, err)
+			res, err := c.ListCheckoutPayments(context.Background(), &oraclepsc.ListCheckoutPaymentsRequest{
+				CheckoutID: wireCheckout, Filter: oraclepsc.Filter{PaymentReferenceID: wireRef},
+			})
+			assert.Nil(t, res)
+			require.ErrorIs(t, err, oraclepsc.ErrNotApplied)
+			assert.Regexp(t, "the answer does not show what the partner recorded|answer unreadable", err.Error())
+			assert.Equal(t, 3, rec.count(), "a read is retried")
+			_, err = c.GetCheckoutPayment(context.Background(), &oraclepsc.GetCheckoutPaymentRequest{CheckoutID: wireCheckout, CheckoutPmtID: wirePmt})
+			require.Error(t, err)
+			assert.NotErrorIs(t, err, oraclepsc.ErrNotFound, "an unreadable answer is not \"not found\"")
+		})
+	}
+	hc, _ := mockOracle(t, answer{status: 200, body: []byte(`{"items":[],"count":0,"hasMore":false,"limit":25,"offset":0}`)})
+	c, err := oraclepsc.New(wireConfig(), oraclepsc.WithHTTPClient(hc))
+	require.NoError(t, err)
+	res, err := c.ListCheckoutPayments(context.Background(), &oraclepsc.ListCheckoutPaymentsRequest{CheckoutID: wireCheckout})
+	require.NoError(t, err, "an empty collection is an answer")
+	assert.Empty(t, res.Items)
 }
