@@ -38,6 +38,7 @@ type Partner struct {
 var Partners = []Partner{
 	{Pkg: "citrus", System: "IPS"},
 	{Pkg: "accela", System: "Accela"},
+	{Pkg: "oraclepsc", System: "Oracle"},
 	{Pkg: "polaris", System: "Polaris"},
 	{Pkg: "crmcom", System: "CRM.COM"},
 }
