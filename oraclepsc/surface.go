@@ -3,6 +3,8 @@
 package oraclepsc
 
 import (
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -11,6 +13,14 @@ import (
 	"github.com/civicpay/datapump/internal/redact"
 	"github.com/civicpay/datapump/internal/transport"
 )
+
+// String describes the client without its configuration, so nothing it
+// holds (credentials, tokens) can be printed.
+func (c *Client) String() string { return "oraclepsc.Client" }
+
+// Format prints String for every verb (%v, %+v, %#v, %s, ...): fmt would
+// otherwise print the client's unexported fields, credentials included.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // Error is the one error type every Client method returns; every datapump
 // partner package shares it. Its Outcome, which errors.Is exposes through

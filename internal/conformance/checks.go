@@ -285,9 +285,16 @@ func (r *run) finishStartedWrites(t *testing.T) {
 			env := r.start(t, false, opts...)
 			key := env.NewItem()
 			require.NoError(t, r.keep(env.Write(context.Background(), env.NewItem())), "log in first")
-			env.Inject(fake.Fault{Endpoint: r.s.WriteEndpoint, Key: key, Delay: 300 * time.Millisecond})
-			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			env.Inject(fake.Fault{Endpoint: r.s.WriteEndpoint, Key: key, Delay: 500 * time.Millisecond})
+			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
+			go func() {
+				// Cancel once the request has reached the fake: it was written.
+				for env.CallsFor(r.s.WriteEndpoint, key) == 0 && ctx.Err() == nil {
+					time.Sleep(time.Millisecond)
+				}
+				cancel()
+			}()
 			err := r.keep(env.Write(ctx, key))
 			if finish {
 				require.NoError(t, err, "the write on the wire was seen through to its answer")
@@ -295,7 +302,7 @@ func (r *run) finishStartedWrites(t *testing.T) {
 				return
 			}
 			outcome(t, err, transport.ErrOutcomeUnknown)
-			time.Sleep(400 * time.Millisecond)
+			time.Sleep(600 * time.Millisecond)
 			assert.Zero(t, env.Applied(key), "the fake drops a call whose client left")
 		})
 	}

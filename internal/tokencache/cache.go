@@ -108,6 +108,11 @@ func (c *Cache[T]) Get(ctx context.Context) (Token[T], uint64, error) {
 	}
 	c.mu.Lock()
 	f := c.flight
+	if h := c.usable.Load(); f == nil && h != nil && (h.tok.Expiry.IsZero() || c.now().Before(h.tok.Expiry)) &&
+		(c.stale == nil || !c.stale(h.tok.Value)) {
+		c.mu.Unlock() // a login finished since the check above
+		return h.tok, h.gen, nil
+	}
 	if f == nil {
 		if err := ctx.Err(); err != nil {
 			c.mu.Unlock() // a caller already gone starts nothing on the network

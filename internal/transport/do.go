@@ -59,7 +59,8 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 		case mayHaveApplied:
 			e.Outcome, e.Reconcile = OutcomeUnknown, p.reconcile()
 		default:
-			e.Outcome, e.Temporary = NotApplied, temporaryStatus(a.status) && !a.redirected
+			e.Outcome = NotApplied
+			e.Temporary = (temporaryStatus(a.status) || a.bodyFailed || a.unconfirmed) && !a.redirected
 		}
 		c.report(ctx, p, a, time.Since(start), d)
 		if d.retry {

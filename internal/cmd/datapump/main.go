@@ -39,7 +39,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	d := &demo{out: stdout, log: logger}
 	fmt.Fprintln(stdout, "datapump demo: payments posted through the SDK to in-process partner fakes (no network, no credentials)")
-	for _, partner := range []func(context.Context, *demo) error{citrusDemo, accelaDemo, crmcomDemo, polarisDemo} {
+	for _, partner := range []func(context.Context, *demo) error{citrusDemo, accelaDemo, oraclepscDemo, crmcomDemo, polarisDemo} {
 		if err := partner(ctx, d); err != nil {
 			fmt.Fprintln(stderr, "demo failed:", err)
 			return 1
