@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"runtime"
 	"sync"
 	"testing"
 
@@ -46,16 +45,6 @@ func benchServer(b *testing.B, useTLS bool) *fake.Server {
 	return ts
 }
 
-// parallel64 runs body from 64 goroutines whatever GOMAXPROCS is.
-func parallel64(b *testing.B, body func()) {
-	b.SetParallelism((64 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			body()
-		}
-	})
-}
-
 func benchCommitRequest() *accela.CommitPaymentRequest {
 	return &accela.CommitPaymentRequest{
 		TransactionID:              "322931",
@@ -67,7 +56,7 @@ func benchCommitRequest() *accela.CommitPaymentRequest {
 	}
 }
 
-func benchSDK(b *testing.B, useTLS, par bool) {
+func benchSDK(b *testing.B, useTLS bool, goroutines int) {
 	ts := benchServer(b, useTLS)
 	opts := []accela.Option{}
 	if pool := ts.CertPool(); pool != nil {
@@ -91,27 +80,17 @@ func benchSDK(b *testing.B, useTLS, par bool) {
 			b.Error(err)
 		}
 	}
-	before := ts.NewConns()
-	b.ReportAllocs()
-	b.ResetTimer()
-	if par {
-		parallel64(b, call)
-	} else {
-		for range b.N {
-			call()
-		}
-	}
-	b.ReportMetric(float64(ts.NewConns()-before)/float64(b.N), "conns/op")
+	fake.Measure(b, ts, goroutines, call)
 }
 
 // BenchmarkCommitPayment is one commit through the SDK, token already held.
-func BenchmarkCommitPayment(b *testing.B) { benchSDK(b, false, false) }
+func BenchmarkCommitPayment(b *testing.B) { benchSDK(b, false, 1) }
 
 // BenchmarkCommitPaymentParallel commits from 64 goroutines at once.
-func BenchmarkCommitPaymentParallel(b *testing.B) { benchSDK(b, false, true) }
+func BenchmarkCommitPaymentParallel(b *testing.B) { benchSDK(b, false, 64) }
 
 // BenchmarkCommitPaymentParallelTLS commits from 64 goroutines over TLS.
-func BenchmarkCommitPaymentParallelTLS(b *testing.B) { benchSDK(b, true, true) }
+func BenchmarkCommitPaymentParallelTLS(b *testing.B) { benchSDK(b, true, 64) }
 
 // The raw baseline's wire types: the same shapes, written by hand.
 type (
@@ -140,7 +119,7 @@ type (
 // transport, the token once, headers built once, the body marshalled per
 // request, the answer read into a pooled buffer and decoded into the same
 // typed structs.
-func benchRaw(b *testing.B, useTLS, par bool) {
+func benchRaw(b *testing.B, useTLS bool, goroutines int) {
 	ts := benchServer(b, useTLS)
 	tr := &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 256, ForceAttemptHTTP2: true}
 	if pool := ts.CertPool(); pool != nil {
@@ -206,24 +185,14 @@ func benchRaw(b *testing.B, useTLS, par bool) {
 			b.Error(resp.StatusCode, err)
 		}
 	}
-	before := ts.NewConns()
-	b.ReportAllocs()
-	b.ResetTimer()
-	if par {
-		parallel64(b, call)
-	} else {
-		for range b.N {
-			call()
-		}
-	}
-	b.ReportMetric(float64(ts.NewConns()-before)/float64(b.N), "conns/op")
+	fake.Measure(b, ts, goroutines, call)
 }
 
 // BenchmarkRawNetHTTP is the tight hand-written baseline of BenchmarkCommitPayment.
-func BenchmarkRawNetHTTP(b *testing.B) { benchRaw(b, false, false) }
+func BenchmarkRawNetHTTP(b *testing.B) { benchRaw(b, false, 1) }
 
 // BenchmarkRawNetHTTPParallel is the baseline of BenchmarkCommitPaymentParallel.
-func BenchmarkRawNetHTTPParallel(b *testing.B) { benchRaw(b, false, true) }
+func BenchmarkRawNetHTTPParallel(b *testing.B) { benchRaw(b, false, 64) }
 
 // BenchmarkRawNetHTTPParallelTLS is the baseline of BenchmarkCommitPaymentParallelTLS.
-func BenchmarkRawNetHTTPParallelTLS(b *testing.B) { benchRaw(b, true, true) }
+func BenchmarkRawNetHTTPParallelTLS(b *testing.B) { benchRaw(b, true, 64) }

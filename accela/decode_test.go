@@ -36,11 +36,11 @@ func exact(t *testing.T, b []byte) any {
 
 func TestGoldenCommitAnswerDocumentSample(t *testing.T) {
 	var a commitAnswer
-	require.NoError(t, json.Unmarshal(readFixture(t, "commit-response-sample.json"), &a))
+	require.NoError(t, a.Decode(readFixture(t, "commit-response-sample.json")))
 	assert.Equal(t, 200, a.Status)
 	assert.Empty(t, a.Code)
 	assert.Empty(t, a.Result.Message)
-	assert.Equal(t, completePayments{{
+	assert.Equal(t, []CompletePayment{{
 		PaymentID:           "3166539", // a number in the sample
 		PaymentStatus:       "Paid",
 		ReceiptID:           "198284", // a string in the sample
@@ -53,9 +53,9 @@ func TestGoldenCommitAnswerDocumentSample(t *testing.T) {
 
 func TestGoldenCommitAnswerSpecificationShape(t *testing.T) {
 	var a commitAnswer
-	require.NoError(t, json.Unmarshal(readFixture(t, "commit-response-spec-object.json"), &a))
+	require.NoError(t, a.Decode(readFixture(t, "commit-response-spec-object.json")))
 	assert.Equal(t, "Payment committed.", a.Result.Message)
-	assert.Equal(t, completePayments{{
+	assert.Equal(t, []CompletePayment{{
 		PaymentID: "3166540", PaymentStatus: "PAID", ReceiptID: "198285",
 		RecordID: RecordID{ID: "TACOMA-03HST-00000-002UE"}, ServiceProviderCode: "TACOMA",
 	}}, a.Result.CompletePayments, "one object decodes to a list of one")
@@ -101,7 +101,7 @@ func TestCommitAnswerConfirm(t *testing.T) {
 	}
 	for body, confirms := range cases {
 		var a commitAnswer
-		require.NoError(t, json.Unmarshal([]byte(body), &a), body)
+		require.NoError(t, a.Decode([]byte(body)), body)
 		if confirms {
 			assert.NoError(t, a.Confirm(), body)
 		} else {
@@ -110,7 +110,7 @@ func TestCommitAnswerConfirm(t *testing.T) {
 	}
 	var a commitAnswer
 	assert.EqualError(t, a.Confirm(), "no result.completePayments")
-	require.NoError(t, json.Unmarshal([]byte(`{"result":{"completePayments":[{"paymentId":1},{}]}}`), &a))
+	require.NoError(t, a.Decode([]byte(`{"result":{"completePayments":[{"paymentId":1},{}]}}`)))
 	assert.EqualError(t, a.Confirm(), "a completePayments entry without a paymentId")
 }
 
@@ -262,15 +262,16 @@ func TestRecordIDDecoding(t *testing.T) {
 
 func TestCompletePaymentsDecoding(t *testing.T) {
 	for in, n := range map[string]int{`null`: 0, `[]`: 0, `[{"paymentId":1}]`: 1, `[{},{}]`: 2, `{"paymentId":1}`: 1, `{}`: 1} {
-		var c completePayments
-		require.NoError(t, json.Unmarshal([]byte(in), &c), in)
-		assert.Len(t, c, n, in)
+		var a commitAnswer
+		require.NoError(t, a.Decode([]byte(`{"result":{"completePayments":`+in+`}}`)), in)
+		assert.Len(t, a.Result.CompletePayments, n, in)
 	}
-	var c completePayments
-	require.NoError(t, json.Unmarshal([]byte(`null`), &c))
-	assert.Nil(t, c)
+	var a commitAnswer
+	require.NoError(t, a.Decode([]byte(`{"result":{"completePayments":null}}`)))
+	assert.Nil(t, a.Result.CompletePayments)
 	for _, bad := range []string{`"x"`, `5`, `[1]`, `{"paymentId":1.5}`} {
-		assert.Error(t, json.Unmarshal([]byte(bad), &c), bad)
+		var a commitAnswer
+		assert.Error(t, a.Decode([]byte(`{"result":{"completePayments":`+bad+`}}`)), bad)
 	}
 }
 
@@ -347,7 +348,7 @@ func FuzzCommitAnswer(f *testing.F) {
 		`{"status":500}`, `{}`, `null`, `{"result":{"completePayments":{"paymentId":0}}}`)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var a commitAnswer
-		if json.Unmarshal(body, &a) != nil {
+		if a.Decode(body) != nil {
 			return
 		}
 		want := a.Status >= 400 || a.Code == "emse_error"

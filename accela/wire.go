@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-
-	"github.com/civicpay/datapump/internal/wire"
 )
 
 // tokenAnswer is Accela's OAuth2 token answer. expires_in arrives as a
@@ -63,8 +61,8 @@ type commitBody struct {
 type commitAnswer struct {
 	Status int `json:"status"`
 	Result struct {
-		Message          string           `json:"message"`
-		CompletePayments completePayments `json:"completePayments"`
+		Message          string            `json:"message"`
+		CompletePayments []CompletePayment `json:"completePayments"`
 	} `json:"result"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
@@ -89,16 +87,25 @@ func (a *commitAnswer) Confirm() error {
 	return nil
 }
 
-// completePayments is the list of payments a commit created. Accela's
-// specification declares one object and its sample shows an array; both
-// decode to a list.
-type completePayments []CompletePayment
-
-// UnmarshalJSON accepts an array, a single object, or null.
-func (c *completePayments) UnmarshalJSON(b []byte) error {
-	v, err := wire.OneOrMany[CompletePayment](b)
-	*c = v
-	return err
+// Decode reads the answer in one pass when completePayments is the array
+// Accela's sample shows, and once more only when it is the single object
+// Accela's specification declares; both become a list.
+func (a *commitAnswer) Decode(body []byte) error {
+	err := json.Unmarshal(body, a)
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) || te.Field != "result.completePayments" {
+		return err
+	}
+	var one struct {
+		Result struct {
+			CompletePayments CompletePayment `json:"completePayments"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(body, &one); err != nil {
+		return err
+	}
+	a.Result.CompletePayments = []CompletePayment{one.Result.CompletePayments}
+	return nil
 }
 
 type voidBody struct {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"runtime"
 	"sync"
 	"testing"
 
@@ -42,20 +41,6 @@ func benchServer(b *testing.B, useTLS bool) *fake.Server {
 	return ts
 }
 
-// parallel64 runs body from 64 goroutines whatever GOMAXPROCS is.
-func parallel64(b *testing.B, body func()) {
-	b.SetParallelism((64 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			body()
-		}
-	})
-}
-
-func reportConns(b *testing.B, ts *fake.Server, before int64) {
-	b.ReportMetric(float64(ts.NewConns()-before)/float64(b.N), "conns/op")
-}
-
 func sdkClient(b *testing.B, ts *fake.Server) *citrus.Client {
 	opts := []citrus.Option{}
 	if pool := ts.CertPool(); pool != nil {
@@ -71,7 +56,7 @@ func sdkClient(b *testing.B, ts *fake.Server) *citrus.Client {
 	return c
 }
 
-func benchSDK(b *testing.B, useTLS, par bool) {
+func benchSDK(b *testing.B, useTLS bool, goroutines int) {
 	ts := benchServer(b, useTLS)
 	c := sdkClient(b, ts)
 	ctx := context.Background()
@@ -82,28 +67,18 @@ func benchSDK(b *testing.B, useTLS, par bool) {
 			b.Error(err)
 		}
 	}
-	before := ts.NewConns()
-	b.ReportAllocs()
-	b.ResetTimer()
-	if par {
-		parallel64(b, call)
-	} else {
-		for range b.N {
-			call()
-		}
-	}
-	reportConns(b, ts, before)
+	fake.Measure(b, ts, goroutines, call)
 }
 
 // BenchmarkPostPayment is one payment callback through the SDK, session
 // already established.
-func BenchmarkPostPayment(b *testing.B) { benchSDK(b, false, false) }
+func BenchmarkPostPayment(b *testing.B) { benchSDK(b, false, 1) }
 
 // BenchmarkPostPaymentParallel posts from 64 goroutines at once.
-func BenchmarkPostPaymentParallel(b *testing.B) { benchSDK(b, false, true) }
+func BenchmarkPostPaymentParallel(b *testing.B) { benchSDK(b, false, 64) }
 
 // BenchmarkPostPaymentParallelTLS posts from 64 goroutines over TLS.
-func BenchmarkPostPaymentParallelTLS(b *testing.B) { benchSDK(b, true, true) }
+func BenchmarkPostPaymentParallelTLS(b *testing.B) { benchSDK(b, true, 64) }
 
 // rawClient is the same exchange written tightly by hand: one shared,
 // tuned transport, the login once, the cookie header built once, the body
@@ -189,7 +164,7 @@ func (rc *rawClient) post(ctx context.Context) error {
 	return nil
 }
 
-func benchRaw(b *testing.B, useTLS, par bool) {
+func benchRaw(b *testing.B, useTLS bool, goroutines int) {
 	ts := benchServer(b, useTLS)
 	rc := newRawClient(b, ts)
 	ctx := context.Background()
@@ -198,24 +173,14 @@ func benchRaw(b *testing.B, useTLS, par bool) {
 			b.Error(err)
 		}
 	}
-	before := ts.NewConns()
-	b.ReportAllocs()
-	b.ResetTimer()
-	if par {
-		parallel64(b, call)
-	} else {
-		for range b.N {
-			call()
-		}
-	}
-	reportConns(b, ts, before)
+	fake.Measure(b, ts, goroutines, call)
 }
 
 // BenchmarkRawNetHTTP is the tight hand-written baseline of BenchmarkPostPayment.
-func BenchmarkRawNetHTTP(b *testing.B) { benchRaw(b, false, false) }
+func BenchmarkRawNetHTTP(b *testing.B) { benchRaw(b, false, 1) }
 
 // BenchmarkRawNetHTTPParallel is the baseline of BenchmarkPostPaymentParallel.
-func BenchmarkRawNetHTTPParallel(b *testing.B) { benchRaw(b, false, true) }
+func BenchmarkRawNetHTTPParallel(b *testing.B) { benchRaw(b, false, 64) }
 
 // BenchmarkRawNetHTTPParallelTLS is the baseline of BenchmarkPostPaymentParallelTLS.
-func BenchmarkRawNetHTTPParallelTLS(b *testing.B) { benchRaw(b, true, true) }
+func BenchmarkRawNetHTTPParallelTLS(b *testing.B) { benchRaw(b, true, 64) }

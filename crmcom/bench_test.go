@@ -8,7 +8,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"runtime"
 	"sync"
 	"testing"
 
@@ -62,58 +61,24 @@ func benchClient(b *testing.B, srv *fake.Server) *crmcom.Client {
 	return c
 }
 
-// parallelism makes b.RunParallel run 64 goroutines.
-func parallelism(b *testing.B) {
-	p := runtime.GOMAXPROCS(0)
-	b.SetParallelism((64 + p - 1) / p)
-}
-
-func reportConns(b *testing.B, srv *fake.Server, before int64) {
-	b.ReportMetric(float64(srv.NewConns()-before)/float64(b.N), "conns/op")
-}
-
-func BenchmarkPayInvoice(b *testing.B) {
-	srv := benchServer(b, false)
-	c := benchClient(b, srv)
-	ctx := context.Background()
-	req := docPayInvoice()
-	conns := srv.NewConns()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := c.PayInvoice(ctx, req); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	reportConns(b, srv, conns)
-}
+func BenchmarkPayInvoice(b *testing.B) { benchSDK(b, false, 1) }
 
 // BenchmarkPayInvoiceParallel pays from 64 goroutines.
-func BenchmarkPayInvoiceParallel(b *testing.B) { benchSDKParallel(b, false) }
+func BenchmarkPayInvoiceParallel(b *testing.B) { benchSDK(b, false, 64) }
 
 // BenchmarkPayInvoiceParallelTLS pays from 64 goroutines over TLS.
-func BenchmarkPayInvoiceParallelTLS(b *testing.B) { benchSDKParallel(b, true) }
+func BenchmarkPayInvoiceParallelTLS(b *testing.B) { benchSDK(b, true, 64) }
 
-func benchSDKParallel(b *testing.B, useTLS bool) {
+func benchSDK(b *testing.B, useTLS bool, goroutines int) {
 	srv := benchServer(b, useTLS)
 	c := benchClient(b, srv)
 	ctx := context.Background()
-	conns := srv.NewConns()
-	parallelism(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		req := docPayInvoice()
-		for pb.Next() {
-			if _, err := c.PayInvoice(ctx, req); err != nil {
-				b.Error(err)
-				return
-			}
+	req := docPayInvoice()
+	fake.Measure(b, srv, goroutines, func() {
+		if _, err := c.PayInvoice(ctx, req); err != nil {
+			b.Error(err)
 		}
 	})
-	b.StopTimer()
-	reportConns(b, srv, conns)
 }
 
 // rawClient is the tight hand-written baseline.
@@ -205,55 +170,28 @@ func (c *rawClient) payInvoice(ctx context.Context, r *crmcom.PayInvoiceRequest)
 	return out.Data, nil
 }
 
-func BenchmarkRawNetHTTP(b *testing.B) {
-	srv := benchServer(b, false)
+func BenchmarkRawNetHTTP(b *testing.B) { benchRaw(b, false, 1) }
+
+// BenchmarkRawNetHTTPParallel is the baseline of BenchmarkPayInvoiceParallel.
+func BenchmarkRawNetHTTPParallel(b *testing.B) { benchRaw(b, false, 64) }
+
+// BenchmarkRawNetHTTPParallelTLS is the baseline of
+// BenchmarkPayInvoiceParallelTLS.
+func BenchmarkRawNetHTTPParallelTLS(b *testing.B) { benchRaw(b, true, 64) }
+
+func benchRaw(b *testing.B, useTLS bool, goroutines int) {
+	srv := benchServer(b, useTLS)
 	c := newRawClient(srv)
 	ctx := context.Background()
 	req := docPayInvoice()
 	if _, err := c.payInvoice(ctx, req); err != nil {
 		b.Fatal(err)
 	}
-	conns := srv.NewConns()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
+	fake.Measure(b, srv, goroutines, func() {
 		if _, err := c.payInvoice(ctx, req); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	reportConns(b, srv, conns)
-}
-
-// BenchmarkRawNetHTTPParallel is the baseline of BenchmarkPayInvoiceParallel.
-func BenchmarkRawNetHTTPParallel(b *testing.B) { benchRawParallel(b, false) }
-
-// BenchmarkRawNetHTTPParallelTLS is the baseline of
-// BenchmarkPayInvoiceParallelTLS.
-func BenchmarkRawNetHTTPParallelTLS(b *testing.B) { benchRawParallel(b, true) }
-
-func benchRawParallel(b *testing.B, useTLS bool) {
-	srv := benchServer(b, useTLS)
-	c := newRawClient(srv)
-	ctx := context.Background()
-	if _, err := c.payInvoice(ctx, docPayInvoice()); err != nil {
-		b.Fatal(err)
-	}
-	conns := srv.NewConns()
-	parallelism(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		req := docPayInvoice()
-		for pb.Next() {
-			if _, err := c.payInvoice(ctx, req); err != nil {
-				b.Error(err)
-				return
-			}
+			b.Error(err)
 		}
 	})
-	b.StopTimer()
-	reportConns(b, srv, conns)
 }
 
 // TestBenchmarkBodiesMatch keeps the baseline honest: it sends what the

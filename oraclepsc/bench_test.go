@@ -7,10 +7,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"runtime"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/civicpay/datapump/internal/fake"
 	"github.com/civicpay/datapump/oraclepsc"
@@ -114,81 +112,23 @@ func (c *rawClient) create(ctx context.Context, req *oraclepsc.CreateCheckoutPay
 
 // BenchmarkCreateCheckoutPayment is one create through the SDK, every
 // attribute set.
-func BenchmarkCreateCheckoutPayment(b *testing.B) {
-	srv := benchServer(b)
-	c := benchSDK(b, srv)
-	ctx := context.Background()
-	req := fullRequest(b)
-	b.ReportAllocs()
-	cpu := cpuTime()
-	for b.Loop() {
-		res, err := c.CreateCheckoutPayment(ctx, req)
-		if err != nil || res.Payment.CheckoutPmtID != wirePmt {
-			b.Fatal(err)
-		}
-	}
-	reportCPU(b, cpu)
-}
+func BenchmarkCreateCheckoutPayment(b *testing.B) { benchCreate(b, 1) }
 
 // BenchmarkRawNetHTTP is the same exchange written by hand.
-func BenchmarkRawNetHTTP(b *testing.B) {
-	srv := benchServer(b)
-	c := newRawClient(srv)
-	ctx := context.Background()
-	req := fullRequest(b)
-	b.ReportAllocs()
-	cpu := cpuTime()
-	for b.Loop() {
-		p, err := c.create(ctx, req)
-		if err != nil || p.CheckoutPmtID != wirePmt {
-			b.Fatal(err)
-		}
-	}
-	reportCPU(b, cpu)
-}
-
-// reportCPU reports the CPU time (client and server, user and system)
-// per op since start, a steadier figure than ns/op on a shared machine.
-func reportCPU(b *testing.B, start time.Duration) {
-	if start > 0 {
-		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
-	}
-}
-
-// goroutines is how many callers the parallel benchmarks run.
-const goroutines = 64
-
-// parallel runs create from 64 goroutines and reports the connections
-// opened per op.
-func parallel(b *testing.B, srv *fake.Server, create func(context.Context, *oraclepsc.CreateCheckoutPaymentRequest) (oraclepsc.CheckoutPmtID, error)) {
-	ctx := context.Background()
-	req := fullRequest(b)
-	procs := runtime.GOMAXPROCS(0)
-	b.SetParallelism((goroutines + procs - 1) / procs)
-	b.ReportAllocs()
-	before := srv.NewConns()
-	b.ResetTimer()
-	cpu := cpuTime()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			id, err := create(ctx, req)
-			if err != nil || id != wirePmt {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	b.StopTimer()
-	reportCPU(b, cpu)
-	b.ReportMetric(float64(srv.NewConns()-before)/float64(b.N), "conns/op")
-}
+func BenchmarkRawNetHTTP(b *testing.B) { benchRaw(b, 1) }
 
 // BenchmarkCreateCheckoutPaymentParallel is the create through the SDK
 // from 64 goroutines.
-func BenchmarkCreateCheckoutPaymentParallel(b *testing.B) {
+func BenchmarkCreateCheckoutPaymentParallel(b *testing.B) { benchCreate(b, 64) }
+
+// BenchmarkRawNetHTTPParallel is the hand-written exchange from 64
+// goroutines.
+func BenchmarkRawNetHTTPParallel(b *testing.B) { benchRaw(b, 64) }
+
+func benchCreate(b *testing.B, goroutines int) {
 	srv := benchServer(b)
 	c := benchSDK(b, srv)
-	parallel(b, srv, func(ctx context.Context, req *oraclepsc.CreateCheckoutPaymentRequest) (oraclepsc.CheckoutPmtID, error) {
+	measure(b, srv, goroutines, func(ctx context.Context, req *oraclepsc.CreateCheckoutPaymentRequest) (oraclepsc.CheckoutPmtID, error) {
 		res, err := c.CreateCheckoutPayment(ctx, req)
 		if err != nil {
 			return 0, err
@@ -197,16 +137,31 @@ func BenchmarkCreateCheckoutPaymentParallel(b *testing.B) {
 	})
 }
 
-// BenchmarkRawNetHTTPParallel is the hand-written exchange from 64
-// goroutines.
-func BenchmarkRawNetHTTPParallel(b *testing.B) {
+func benchRaw(b *testing.B, goroutines int) {
 	srv := benchServer(b)
 	c := newRawClient(srv)
-	parallel(b, srv, func(ctx context.Context, req *oraclepsc.CreateCheckoutPaymentRequest) (oraclepsc.CheckoutPmtID, error) {
+	measure(b, srv, goroutines, func(ctx context.Context, req *oraclepsc.CreateCheckoutPaymentRequest) (oraclepsc.CheckoutPmtID, error) {
 		p, err := c.create(ctx, req)
 		if err != nil {
 			return 0, err
 		}
 		return p.CheckoutPmtID, nil
 	})
+}
+
+// measure runs create from goroutines callers (see fake.Measure) and
+// reports the CPU time per op too (client and server, user and system), a
+// steadier figure than ns/op on a shared machine.
+func measure(b *testing.B, srv *fake.Server, goroutines int, create func(context.Context, *oraclepsc.CreateCheckoutPaymentRequest) (oraclepsc.CheckoutPmtID, error)) {
+	ctx := context.Background()
+	req := fullRequest(b)
+	cpu := cpuTime()
+	fake.Measure(b, srv, goroutines, func() {
+		if id, err := create(ctx, req); err != nil || id != wirePmt {
+			b.Error(err)
+		}
+	})
+	if cpu > 0 {
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -144,57 +143,32 @@ func (r *rawClient) pay(ctx context.Context, req *PayFinesAndFeesRequest) (*PayF
 	return &PayFinesAndFeesResult{TxnIDs: out.TxnIds, FinesAndFees: out.FinesAndFees}, nil
 }
 
-// sequential runs pay b.N times and reports connections per op.
-func sequential(b *testing.B, srv *fake.Server, pay func(context.Context, *PayFinesAndFeesRequest) (*PayFinesAndFeesResult, error)) {
+// measure runs pay b.N times from goroutines callers (see fake.Measure).
+func measure(b *testing.B, srv *fake.Server, goroutines int, pay func(context.Context, *PayFinesAndFeesRequest) (*PayFinesAndFeesResult, error)) {
 	req, ctx := benchRequest(), context.Background()
-	before := srv.NewConns()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		res, err := pay(ctx, req)
-		if err != nil || len(res.TxnIDs) != 2 {
-			b.Fatal(res, err)
-		}
-	}
-	b.ReportMetric(float64(srv.NewConns()-before)/float64(b.N), "conns/op")
-}
-
-// parallel runs pay from 64 goroutines and reports connections per op.
-func parallel(b *testing.B, srv *fake.Server, pay func(context.Context, *PayFinesAndFeesRequest) (*PayFinesAndFeesResult, error)) {
-	procs := runtime.GOMAXPROCS(0)
-	b.SetParallelism((64 + procs - 1) / procs)
-	before := srv.NewConns()
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		req, ctx := benchRequest(), context.Background()
-		for pb.Next() {
-			res, err := pay(ctx, req)
-			if err != nil || len(res.TxnIDs) != 2 {
-				b.Error(res, err)
-				return
-			}
+	fake.Measure(b, srv, goroutines, func() {
+		if res, err := pay(ctx, req); err != nil || len(res.TxnIDs) != 2 {
+			b.Error(res, err)
 		}
 	})
-	b.ReportMetric(float64(srv.NewConns()-before)/float64(b.N), "conns/op")
 }
 
 func BenchmarkPayFinesAndFees(b *testing.B) {
 	srv := benchServer(b)
-	sequential(b, srv, benchClient(b, srv).PayFinesAndFees)
+	measure(b, srv, 1, benchClient(b, srv).PayFinesAndFees)
 }
 
 func BenchmarkRawNetHTTP(b *testing.B) {
 	srv := benchServer(b)
-	sequential(b, srv, newRawClient(srv).pay)
+	measure(b, srv, 1, newRawClient(srv).pay)
 }
 
 func BenchmarkPayFinesAndFeesParallel(b *testing.B) {
 	srv := benchServer(b)
-	parallel(b, srv, benchClient(b, srv).PayFinesAndFees)
+	measure(b, srv, 64, benchClient(b, srv).PayFinesAndFees)
 }
 
 func BenchmarkRawNetHTTPParallel(b *testing.B) {
 	srv := benchServer(b)
-	parallel(b, srv, newRawClient(srv).pay)
+	measure(b, srv, 64, newRawClient(srv).pay)
 }

@@ -100,12 +100,15 @@ func (s *Secrets) Scrub(text string) string {
 	if text == "" {
 		return text
 	}
-	spans := cardSpans(text)
+	cards := cardSpans(text)
 	m := s.matcher()
 	if m == nil {
-		return maskSpans(text, spans)
+		return maskSpans(text, cards)
 	}
-	spans = m.find(text, spans)
+	spans := m.find(text, cards)
+	if len(spans) == len(cards) {
+		return maskSpans(text, spans) // no secret found
+	}
 	// A card number glued to a secret ("<password>4111…") joins one longer
 	// run of digits until the secret is masked: look again.
 	return MaskCardNumbers(maskSpans(text, spans))

@@ -57,6 +57,9 @@ func (c *Checks) Text(field, value string, maxLen int) {
 // characters, no surrounding spaces, at most maxLen characters (0: no
 // limit).
 func (c *Checks) OptionalText(field, value string, maxLen int) {
+	if plainASCII(value) && (maxLen <= 0 || len(value) <= maxLen) {
+		return // the common case, in one pass
+	}
 	switch {
 	case value == "":
 	case !c.length(field, value, maxLen):
@@ -165,6 +168,21 @@ func (c *Checks) Nil(isNil bool) bool {
 		c.Add("request", "is nil")
 	}
 	return isNil
+}
+
+// plainASCII reports whether s is printable ASCII without leading or
+// trailing spaces: valid, without control characters, one character per
+// byte. Anything else takes the full checks.
+func plainASCII(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b < 0x20 || b >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }

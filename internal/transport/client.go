@@ -52,6 +52,7 @@ type Partner struct {
 type Client struct {
 	partner  string
 	base     *url.URL
+	origin   string // base's scheme and host, e.g. "https://api.example"
 	basePath string // base's escaped path, without a trailing slash
 	http     *http.Client
 	own      bool // http is the SDK's own client, not the caller's
@@ -104,6 +105,7 @@ func New(p Partner, opts ...Option) (*Client, error) {
 	c := &Client{
 		partner:     p.Name,
 		base:        p.BaseURL,
+		origin:      p.BaseURL.Scheme + "://" + p.BaseURL.Host,
 		basePath:    strings.TrimSuffix(p.BaseURL.EscapedPath(), "/"),
 		http:        o.httpClient,
 		log:         o.logger,

@@ -208,11 +208,11 @@ func (c *Client) send(ctx context.Context, p *prepared, out any, confirm Confirm
 	a.sent, a.status = true, hresp.StatusCode
 	if c.jar != nil {
 		if rc := hresp.Cookies(); len(rc) > 0 {
-			c.jar.set(p.url, rc)
+			c.jar.set(p.URL(), rc)
 		}
 	}
 	switch {
-	case redirected(p, hresp):
+	case redirected(hreq, hresp):
 		a.err = c.responseError(p, hresp.StatusCode, hresp.Header)
 		a.err.Message = "redirect refused (to " + c.secrets.Scrub(redact.URL(hresp.Request.URL)) + ")"
 		a.redirected = true
@@ -260,9 +260,9 @@ func (c *Client) scrubURL(p *prepared, err error) error {
 // redirected reports whether the HTTP client followed a redirect to another
 // host or scheme, or turned the method into another (the SDK's policy
 // allows neither; a RoundTripper might).
-func redirected(p *prepared, r *http.Response) bool {
+func redirected(sent *http.Request, r *http.Response) bool {
 	return r.Request != nil && r.Request.URL != nil &&
-		(r.Request.URL.Host != p.url.Host || r.Request.URL.Scheme != p.url.Scheme || r.Request.Method != p.Method)
+		(r.Request.URL.Host != sent.URL.Host || r.Request.URL.Scheme != sent.URL.Scheme || r.Request.Method != sent.Method)
 }
 
 // bodyBuffers holds response buffers between calls, so reading an answer
@@ -289,7 +289,13 @@ func (c *Client) decodeSuccess(r *http.Response, out any, mustHaveBody bool) err
 	case out == nil || len(body) == 0:
 		return nil
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	var err error
+	if d, ok := out.(Decoder); ok {
+		err = d.Decode(body)
+	} else {
+		err = json.Unmarshal(body, out)
+	}
+	if err != nil {
 		return fmt.Errorf("decoding the answer: %w", err)
 	}
 	return nil

@@ -33,7 +33,7 @@ type Attempt struct {
 func (c *Client) report(ctx context.Context, p *prepared, a attempt, d time.Duration, r retryDecision) {
 	if c.observe != nil {
 		at := Attempt{
-			Partner: c.partner, Op: p.Op, Method: p.Method, Host: p.url.Host, Path: p.url.Path,
+			Partner: c.partner, Op: p.Op, Method: p.Method, Host: p.URL().Host, Path: p.URL().Path,
 			Number: a.n, StatusCode: a.status, Duration: d,
 			Retry: r.retry, Wait: r.wait, RetryReason: r.reason,
 		}
@@ -53,8 +53,8 @@ func (c *Client) report(ctx context.Context, p *prepared, a attempt, d time.Dura
 		slog.String("partner", c.partner),
 		slog.String("op", p.Op),
 		slog.String("method", p.Method),
-		slog.String("host", p.url.Host),
-		slog.String("path", c.secrets.Scrub(p.url.Path)),
+		slog.String("host", p.URL().Host),
+		slog.String("path", c.secrets.Scrub(p.URL().Path)),
 		slog.Int("status", a.status),
 		slog.String("duration", d.Round(time.Microsecond).String()),
 		slog.Int("attempt", a.n),

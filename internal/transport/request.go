@@ -70,7 +70,7 @@ type prepared struct {
 // redacted returns the URL as errors and logs show it.
 func (p *prepared) redacted() string {
 	if p.redactedURL == "" {
-		p.redactedURL = redact.URL(p.url, p.safeQuery...)
+		p.redactedURL = redact.URL(p.URL(), p.safeQuery...)
 	}
 	return p.redactedURL
 }
@@ -96,8 +96,8 @@ func (c *Client) prepare(r *Request) (*prepared, error) {
 	if r.JSON != nil && r.Form != nil {
 		chk.Add("request body", "has both a JSON and a form body")
 	}
-	u := c.resolve(r, &chk)
-	p := &prepared{Request: r, url: u, safeQuery: c.safeQuery}
+	p := &prepared{Request: r, safeQuery: c.safeQuery}
+	p.urlString = c.resolve(r, &chk)
 	p.trace.init(c.reportsTrace)
 	switch {
 	case r.JSON != nil:
@@ -115,27 +115,41 @@ func (c *Client) prepare(r *Request) (*prepared, error) {
 	if err := chk.Err(c.partner, r.Op); err != nil {
 		return nil, err
 	}
-	u.RawQuery = r.Query
-	p.urlString = u.String()
 	return p, nil
 }
 
-// resolve builds the request URL: r.URL, or the base URL joined with the
-// path, its placeholders filled.
-func (c *Client) resolve(r *Request, chk *Checks) *url.URL {
+// URL returns the request URL, parsed on first use: the send path works
+// from the string, and only errors, logs and the cookie jar need more.
+func (p *prepared) URL() *url.URL {
+	if p.url == nil {
+		u, err := url.Parse(p.urlString)
+		if err != nil {
+			u = &url.URL{}
+		}
+		p.url = u
+	}
+	return p.url
+}
+
+// resolve builds the request URL as a string: r.URL, or the base URL
+// joined with the path, its placeholders filled; then the query.
+func (c *Client) resolve(r *Request, chk *Checks) string {
 	if r.URL != nil {
 		if !r.URL.IsAbs() {
 			chk.Add("request URL", "is not absolute")
-			return &url.URL{}
+			return ""
 		}
 		u := *r.URL
-		return &u
+		u.RawQuery, u.Fragment, u.RawFragment = r.Query, "", ""
+		return u.String()
 	}
-	var escaped strings.Builder
-	escaped.Grow(len(c.basePath) + len(r.Path) + 16)
-	escaped.WriteString(c.basePath)
+	var b strings.Builder
+	b.Grow(len(c.origin) + len(c.basePath) + len(r.Path) + len(r.Query) + 32)
+	b.WriteString(c.origin)
+	start := b.Len()
+	b.WriteString(c.basePath)
 	if !strings.HasPrefix(r.Path, "/") {
-		escaped.WriteByte('/')
+		b.WriteByte('/')
 	}
 	rest, args := r.Path, r.PathArgs
 	for {
@@ -147,7 +161,7 @@ func (c *Client) resolve(r *Request, chk *Checks) *url.URL {
 		if j < 0 {
 			break
 		}
-		escaped.WriteString(rest[:i])
+		b.WriteString(rest[:i])
 		name := rest[i+1 : i+j]
 		rest = rest[i+j+1:]
 		if len(args) == 0 {
@@ -159,32 +173,30 @@ func (c *Client) resolve(r *Request, chk *Checks) *url.URL {
 		before := len(chk.fields)
 		chk.PathSegment(name, arg, 0)
 		if len(chk.fields) == before {
-			escaped.WriteString(url.PathEscape(arg))
+			b.WriteString(url.PathEscape(arg))
 		}
 	}
-	escaped.WriteString(rest)
+	b.WriteString(rest)
 	if len(args) > 0 {
 		chk.Add("request path", "has more values than placeholders")
 	}
-	path := escaped.String()
+	path := b.String()[start:]
 	for seg := range strings.SplitSeq(path, "/") {
 		if seg == "." || seg == ".." {
 			chk.Add("request path", `must not contain "." or ".." segments`)
 			break
 		}
 	}
-	u := *c.base
-	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
-	unescaped, err := url.PathUnescape(path)
-	if err != nil {
-		chk.Add("request path", "has a bad percent-escape")
-		return &u
+	if strings.IndexByte(path, '%') >= 0 {
+		if _, err := url.PathUnescape(path); err != nil {
+			chk.Add("request path", "has a bad percent-escape")
+		}
 	}
-	u.Path, u.RawPath = unescaped, ""
-	if u.EscapedPath() != path {
-		u.RawPath = path
+	if r.Query != "" {
+		b.WriteByte('?')
+		b.WriteString(r.Query)
 	}
-	return &u
+	return b.String()
 }
 
 // addHeaders sets one attempt's headers. The fixed values are slices built
@@ -245,13 +257,14 @@ func (c *Client) cookieHeader(p *prepared) string {
 	if own == nil {
 		own = noCookies
 	}
-	gen, where := c.jar.gen.Load(), p.url.Host+p.url.Path
+	u := p.URL()
+	gen, where := c.jar.gen.Load(), u.Host+u.Path
 	if m := own.merged.Load(); m != nil && m.gen == gen && m.where == where {
 		return m.value
 	}
 	var b strings.Builder
 	b.WriteString(own.header)
-	for _, ck := range c.jar.jar.Cookies(p.url) {
+	for _, ck := range c.jar.jar.Cookies(u) {
 		if !contains(own.names, ck.Name) {
 			if b.Len() > 0 {
 				b.WriteString("; ")

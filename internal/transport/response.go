@@ -17,6 +17,14 @@ type Confirmer interface {
 	Confirm() error
 }
 
+// Decoder is implemented by an answer type that decodes its JSON body
+// itself, when a shape the partner may send (one object where a list is
+// documented) would otherwise need a custom UnmarshalJSON, which makes
+// encoding/json scan the value twice on every call.
+type Decoder interface {
+	Decode(body []byte) error
+}
+
 // Response is a 2xx answer whose body was decoded into the caller's value.
 type Response struct {
 	StatusCode int
