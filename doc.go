@@ -8,9 +8,10 @@
 //	package     partner system                                      main calls
 //	citrus      Citrus County FL cashiering (IPS, ServiceStack)      PostPayment, Authenticate
 //	accela      Accela Civic Platform, Construct API v4              InitializePayment, CommitPayment, VoidPayment, ListRecordPayments
-//	oraclepsc   Oracle Fusion Public Sector Community Development    CreateCheckoutPayment, ListCheckoutPayments, GetCheckoutPayment
-//	crmcom      CRM.COM Web API                                      PayInvoice, PayBill, CreatePayment, PostPayment, ... ShowPayment, ListPayments
-//	polaris     Polaris ILS Application Services (Leap)              PayFinesAndFees, AnswerWorkflow, GetFinesAndFees
+//	oraclepsc   Oracle Fusion Public Sector Community Development    CreateCheckoutPayment, ListCheckoutPayments, AllCheckoutPayments, GetCheckoutPayment
+//	crmcom      CRM.COM Web API                                      PayInvoice, PayBill, CreatePayment, PostPayment, RejectPayment, CancelPayment,
+//	                                                                 ShowPayment, ListPayments, AllPayments, GetLatestPayments, Login, Close
+//	polaris     Polaris ILS Application Services (Leap)              PayFinesAndFees, AnswerWorkflow, GetFinesAndFees, Authenticate
 //
 // Every package offers New(cfg Config, opts ...Option) (*Client, error):
 // Config holds what a backend loads from its settings (base URLs,

@@ -1,6 +1,7 @@
 // Command surface writes the shared public surface of every partner
-// package from one template: the error model, Amount, Secret, the options
-// and the retry policy in <partner>/surface.go, and the fault kit in
+// package from one template: the error model, Amount, Secret, the options,
+// the retry policy and the client's safe printing in <partner>/surface.go
+// (with examples in surface_example_test.go), and the fault kit in
 // <partner>/<partner>test/faults.go. The types are aliases of the internal
 // ones, and their doc comments list the fields and methods read from the
 // internal source, so `go doc ./citrus Error` shows them.
@@ -93,6 +94,7 @@ func Render(root string) (map[string][]byte, error) {
 		}{p, docs}
 		for path, tmpl := range map[string]*template.Template{
 			filepath.Join(p.Pkg, "surface.go"):              surfaceTmpl,
+			filepath.Join(p.Pkg, "surface_example_test.go"): exampleTmpl,
 			filepath.Join(p.Pkg, p.Pkg+"test", "faults.go"): faultsTmpl,
 		} {
 			var b bytes.Buffer

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -50,4 +54,62 @@ func TestDocsListFieldsAndMethods(t *testing.T) {
 	assert.Contains(t, docs.List("Error", "methods"), "Unwrap() error")
 	assert.Contains(t, docs.List("Amount", "methods"), "Cmp(")
 	assert.Contains(t, docs.List("Fault", "fields"), "Action")
+}
+
+// TestEveryExportHasAnExample keeps the README's promise: every exported
+// function and method of every partner package and its fake has a
+// runnable Example.
+func TestEveryExportHasAnExample(t *testing.T) {
+	for _, p := range Partners {
+		for _, dir := range []string{p.Pkg, filepath.Join(p.Pkg, p.Pkg+"test")} {
+			missing := missingExamples(t, filepath.Join("../../..", dir))
+			assert.Empty(t, missing, "%s: exported functions without an Example", dir)
+		}
+	}
+}
+
+// missingExamples lists the exported functions and methods (Type_Method)
+// of dir that no Example function names.
+func missingExamples(t *testing.T, dir string) []string {
+	t.Helper()
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, dir, nil, 0)
+	require.NoError(t, err)
+	want, have := map[string]bool{}, map[string]bool{}
+	for _, pkg := range pkgs {
+		for name, f := range pkg.Files {
+			test := strings.HasSuffix(name, "_test.go")
+			for _, d := range f.Decls {
+				fd, ok := d.(*ast.FuncDecl)
+				switch {
+				case !ok:
+				case test && strings.HasPrefix(fd.Name.Name, "Example"):
+					n := strings.TrimPrefix(fd.Name.Name, "Example")
+					have[n] = true
+					if i := strings.LastIndex(n, "_"); i > 0 && n[i+1] >= 'a' && n[i+1] <= 'z' {
+						have[n[:i]] = true // a suffixed example: ExampleT_M_suffix
+					}
+				case test || !fd.Name.IsExported():
+				case fd.Recv == nil:
+					want[fd.Name.Name] = true
+				default:
+					typ := fd.Recv.List[0].Type
+					if s, ok := typ.(*ast.StarExpr); ok {
+						typ = s.X
+					}
+					if id, ok := typ.(*ast.Ident); ok && id.IsExported() {
+						want[id.Name+"_"+fd.Name.Name] = true
+					}
+				}
+			}
+		}
+	}
+	var missing []string
+	for w := range want {
+		if !have[w] {
+			missing = append(missing, w)
+		}
+	}
+	slices.Sort(missing)
+	return missing
 }
