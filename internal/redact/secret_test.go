@@ -47,6 +47,7 @@ func TestSecretEveryVerb(t *testing.T) {
 	assert.Equal(t, "REDACTED", fmt.Sprint(Secret(secretValue)))
 	assert.Equal(t, "REDACTED\n", fmt.Sprintln(Secret(secretValue)))
 	extra := "%d"
+	//lint:ignore SA5009 the surplus argument is what this checks
 	assert.Equal(t, "1%!(EXTRA redact.Secret=REDACTED)", fmt.Sprintf(extra, 1, Secret(secretValue)), "a surplus argument")
 }
 
@@ -130,9 +131,11 @@ func TestSecretFmtLimits(t *testing.T) {
 	c := card{Number: secretValue}
 	verbP, verbS := "%p", "%s" // go vet reports these misuses when the format is a constant
 	for name, out := range map[string]string{
-		"unexported field":         fmt.Sprintf("%v", unexported{secretValue}),
-		"%p on a Secret":           fmt.Sprintf(verbP, Secret(secretValue)),
-		"%p on a struct":           fmt.Sprintf(verbP, c),
+		"unexported field": fmt.Sprintf("%v", unexported{secretValue}),
+		"%p on a Secret":   fmt.Sprintf(verbP, Secret(secretValue)),
+		//lint:ignore SA5009 the misuse is what this documents
+		"%p on a struct": fmt.Sprintf(verbP, c),
+		//lint:ignore SA5009 the misuse is what this documents
 		"%s reaching a nested ptr": fmt.Sprintf(verbS, struct{ P *card }{&c}),
 	} {
 		assert.Contains(t, out, secretValue, name)

@@ -148,17 +148,12 @@ func readDocs(root string) (docSet, error) {
 	}
 	docs := docSet{}
 	for dir, types := range wanted {
-		fset := token.NewFileSet()
-		pkgs, err := parser.ParseDir(fset, filepath.Join(root, dir), func(fi os.FileInfo) bool {
-			return !strings.HasSuffix(fi.Name(), "_test.go")
-		}, parser.ParseComments)
+		files, err := parseDir(filepath.Join(root, dir))
 		if err != nil {
 			return nil, err
 		}
-		for _, pkg := range pkgs {
-			for _, f := range sortedFiles(pkg) {
-				collect(fset, f, types, docs)
-			}
+		for _, f := range files {
+			collect(f.fset, f.file, types, docs)
 		}
 		for _, t := range types {
 			if docs[t] == nil {
@@ -169,17 +164,32 @@ func readDocs(root string) (docSet, error) {
 	return docs, nil
 }
 
-func sortedFiles(pkg *ast.Package) []*ast.File {
-	names := make([]string, 0, len(pkg.Files))
-	for n := range pkg.Files {
-		names = append(names, n)
+// parsedFile is one parsed Go file.
+type parsedFile struct {
+	fset *token.FileSet
+	file *ast.File
+}
+
+// parseDir parses dir's non-test Go files, in name order, with comments.
+func parseDir(dir string) ([]parsedFile, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
 	}
 	slices.Sort(names)
-	files := make([]*ast.File, len(names))
-	for i, n := range names {
-		files[i] = pkg.Files[n]
+	fset := token.NewFileSet()
+	var out []parsedFile
+	for _, n := range names {
+		if strings.HasSuffix(n, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, n, nil, parser.ParseComments)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, parsedFile{fset, f})
 	}
-	return files
+	return out, nil
 }
 
 func collect(fset *token.FileSet, f *ast.File, types []string, docs docSet) {
