@@ -2,9 +2,12 @@ package accela_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/civicpay/datapump/accela"
 	"github.com/civicpay/datapump/accela/accelatest"
@@ -16,24 +19,57 @@ import (
 // accelaEnv adapts the fake Accela to the behaviour conformance suite. An
 // item is a transaction opened for a fresh record; the write commits it.
 type accelaEnv struct {
-	srv *accelatest.Server
-	c   *accela.Client
-	n   atomic.Int64
+	srv     *accelatest.Server
+	c       *accela.Client
+	n       atomic.Int64
+	records sync.Map // transaction id -> record id
 }
 
 func (e *accelaEnv) NewItem() string {
 	record := fmt.Sprintf("TACOMA-C-%06d", e.n.Add(1))
 	e.srv.AddRecord(accelatest.Record{ID: record})
-	return string(e.srv.OpenTransaction(record))
+	txn := e.srv.OpenTransaction(record)
+	e.records.Store(txn, record)
+	return string(txn)
 }
 
 func (e *accelaEnv) commit(ctx context.Context, txn accela.ID) error {
-	_, err := e.c.CommitPayment(ctx, &accela.CommitPaymentRequest{
+	req := &accela.CommitPaymentRequest{
 		TransactionID: txn, Amount: accela.Cents(10050), PaymentMethod: accela.CreditCard,
 		PaymentSystemTransactionID: "pay-" + string(txn),
-	})
+	}
+	if record, ok := e.records.Load(txn); ok {
+		req.RecordIDs = []string{record.(string)}
+	}
+	_, err := e.c.CommitPayment(ctx, req)
 	return err
 }
+
+func (e *accelaEnv) Hint(err error) []byte {
+	req, ok := accela.SettleRequestOf(err)
+	if !ok {
+		return nil
+	}
+	b, _ := json.Marshal(req)
+	return b
+}
+
+func (e *accelaEnv) Settle(ctx context.Context, hint []byte, otherAmount bool) (accela.Settlement, bool, error) {
+	var req accela.SettleRequest
+	if err := json.Unmarshal(hint, &req); err != nil {
+		return accela.SettleUnknown, false, err
+	}
+	if otherAmount {
+		req.Amount = accela.Cents(10051)
+	}
+	res, err := e.c.Settle(ctx, &req)
+	if err != nil {
+		return accela.SettleUnknown, false, err
+	}
+	return res.Status, res.AmountDiffers, nil
+}
+
+func (e *accelaEnv) SetReadLag(d time.Duration) { e.srv.SetReadLag(d) }
 
 func (e *accelaEnv) Write(ctx context.Context, key string) error {
 	return e.commit(ctx, accela.ID(key))
@@ -51,23 +87,34 @@ func (e *accelaEnv) Secrets() []string {
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, conformance.Subject{
-		Partner:       "accela",
-		WriteOp:       "CommitPayment",
-		LoginOp:       "Token",
-		WriteEndpoint: accelatest.EndpointCommit,
-		LoginEndpoint: accelatest.EndpointToken,
-		Start: func(t *testing.T, useTLS bool, opts ...accela.Option) conformance.Env {
-			srv := accelatest.NewServer(accelatest.Options{TLS: useTLS})
-			t.Cleanup(srv.Close)
-			if useTLS {
-				opts = append(opts, conformance.TrustTLS(srv.CertPool()))
-			}
-			c, err := accela.New(srv.Config(), opts...)
-			require.NoError(t, err)
-			return &accelaEnv{srv: srv, c: c}
+	conformance.Run(t, subject)
+}
+
+func TestSettleConformance(t *testing.T) {
+	conformance.RunSettle(t, conformance.SettleSubject{
+		Subject: subject,
+		StartSettle: func(t *testing.T, opts ...accela.Option) conformance.SettleEnv {
+			return subject.Start(t, false, opts...).(*accelaEnv)
 		},
 	})
+}
+
+var subject = conformance.Subject{
+	Partner:       "accela",
+	WriteOp:       "CommitPayment",
+	LoginOp:       "Token",
+	WriteEndpoint: accelatest.EndpointCommit,
+	LoginEndpoint: accelatest.EndpointToken,
+	Start: func(t *testing.T, useTLS bool, opts ...accela.Option) conformance.Env {
+		srv := accelatest.NewServer(accelatest.Options{TLS: useTLS})
+		t.Cleanup(srv.Close)
+		if useTLS {
+			opts = append(opts, conformance.TrustTLS(srv.CertPool()))
+		}
+		c, err := accela.New(srv.Config(), opts...)
+		require.NoError(t, err)
+		return &accelaEnv{srv: srv, c: c}
+	},
 }
 
 func TestPrintsNoSecrets(t *testing.T) {
@@ -83,5 +130,6 @@ func TestPrintsNoSecrets(t *testing.T) {
 		accela.CommitPaymentRequest{}, accela.CreditCardInfo{}, accela.BillingAddress{}, accela.CommitPaymentResult{},
 		accela.CompletePayment{}, accela.VoidPaymentRequest{}, accela.VoidReason{}, accela.VoidPaymentResult{},
 		accela.ListRecordPaymentsRequest{}, accela.ListRecordPaymentsResult{}, accela.Payment{},
+		accela.SettleRequest{}, accela.SettleResult{},
 	)
 }

@@ -132,7 +132,7 @@ func ExampleClient_CommitPayment_outcomes() {
 	// first commit: applied
 	// second commit: applied before, never commit it again
 	// Accela busy: not applied, commit again later
-	// connection dropped: outcome unknown, call ListRecordPayments for the transaction's records and look for transactionId 322933 (FindTransaction)
+	// connection dropped: outcome unknown, settle it (Settle, or ListRecordPayments for the transaction's records and FindTransaction) for transactionId 322933
 	// unknown transaction: not applied, fix first: true 404 resource_not_found
 }
 
@@ -582,4 +582,46 @@ func ExampleError() {
 	// paid before
 	// reconcile with ListRecordPayments
 	// accela CommitPayment: HTTP 400 [data_validation_error] transaction is already committed (already applied: do not resend)
+}
+
+// An unknown commit is settled from the request its error carries, which
+// an outbox stores (it is JSON) and settles after a restart too.
+func ExampleClient_Settle() {
+	srv := accelatest.NewServer(accelatest.Options{})
+	defer srv.Close()
+	srv.AddRecord(accelatest.Record{ID: exampleRecord})
+	client, _ := accela.New(srv.Config(), accela.WithSettleGrace(0))
+	ctx := context.Background()
+	ini, _ := client.InitializePayment(ctx, &accela.InitializePaymentRequest{EntityIDs: []string{exampleRecord}})
+
+	// Accela applies the commit, then the connection drops.
+	srv.Inject(accelatest.Fault{Endpoint: accelatest.EndpointCommit, Key: string(ini.TransactionID), Action: accelatest.DropAfterApply})
+	_, err := client.CommitPayment(ctx, &accela.CommitPaymentRequest{
+		TransactionID: ini.TransactionID, RecordIDs: []string{exampleRecord},
+		Amount: accela.Cents(5000), PaymentMethod: accela.Check, PaymentSystemTransactionID: "chk-1",
+	})
+	hint, ok := accela.SettleRequestOf(err)
+	fmt.Println(errors.Is(err, accela.ErrOutcomeUnknown), ok)
+
+	res, err := client.Settle(ctx, hint)
+	fmt.Println(res.Status, res.Recorded, res.AmountDiffers, err)
+	// Output:
+	// true true
+	// applied 50.00 false <nil>
+}
+
+func ExampleSettleRequestOf() {
+	err := &accela.Error{Settle: &accela.SettleRequest{TransactionID: "322931", RecordIDs: []string{exampleRecord}}}
+	hint, ok := accela.SettleRequestOf(fmt.Errorf("outbox: %w", err))
+	fmt.Println(hint.TransactionID, ok)
+	// Output: 322931 true
+}
+
+func ExampleWithSettleGrace() {
+	// Accela's record list may lag behind a commit by a few seconds: a
+	// commit not found within two minutes of sending stays unknown.
+	client, err := accela.New(accela.Config{AppID: "app", AppSecret: "s", UserName: "u", Password: "p"},
+		accela.WithSettleGrace(2*time.Minute))
+	fmt.Println(client != nil, err)
+	// Output: true <nil>
 }

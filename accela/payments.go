@@ -13,7 +13,7 @@ import (
 const traceHeader = "X-Accela-Traceid"
 
 // reconcileCommit is the advice on a commit whose outcome is unknown.
-const reconcileCommit = "call ListRecordPayments for the transaction's records and look for transactionId {key} (FindTransaction)"
+const reconcileCommit = "settle it (Settle, or ListRecordPayments for the transaction's records and FindTransaction) for transactionId {key}"
 
 // InitializePayment opens a payment transaction for records: POST
 // /v4/payments/initialize. CommitPayment takes the TransactionID it
@@ -96,7 +96,7 @@ func (c *Client) CommitPayment(ctx context.Context, req *CommitPaymentRequest) (
 		ReconcileKey: string(req.TransactionID),
 	}, &out)
 	if err != nil {
-		return nil, err
+		return nil, withSettle(err, req)
 	}
 	res := &CommitPaymentResult{
 		Payments: out.Result.CompletePayments, Message: resp.Scrub(out.Result.Message),

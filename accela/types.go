@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/civicpay/datapump/internal/wire"
 )
@@ -81,6 +82,10 @@ type InitializePaymentResult struct {
 type CommitPaymentRequest struct {
 	// TransactionID is the id InitializePayment returned. Required.
 	TransactionID ID
+	// RecordIDs are the records the transaction was initialized for. They
+	// are not sent to Accela; when set, the error of a commit whose
+	// outcome is unknown carries a SettleRequest (see SettleRequestOf).
+	RecordIDs []string
 	// Amount is the payment amount, greater than zero, at most 2 decimals.
 	Amount Amount
 	// ConvenienceFee is the fee charged, zero or more (zero if none).
@@ -211,4 +216,37 @@ type Payment struct {
 	// TransactionID is the transaction the payment was committed to: the id
 	// CommitPayment took.
 	TransactionID ID `json:"transactionId,omitempty"`
+}
+
+// SettleRequest holds what Settle needs to find a commit: store it with
+// the payment (an unknown commit's error carries one, see
+// SettleRequestOf) and settle later, after a restart too; it encodes as
+// JSON.
+type SettleRequest struct {
+	// TransactionID is the transaction committed to. Required.
+	TransactionID ID `json:"transactionId"`
+	// RecordIDs are the records it was initialized for. Required.
+	RecordIDs []string `json:"recordIds"`
+	// Amount is what the citizen was charged: Settle compares it with what
+	// Accela recorded. Required.
+	Amount Amount `json:"amount"`
+	// SentAt is when the commit was sent. Required.
+	SentAt time.Time `json:"sentAt"`
+}
+
+// SettleResult is what Settle found.
+type SettleResult struct {
+	// Status is SettleApplied, SettleAbsent or SettleUnknown.
+	Status Settlement
+	// Payments are the payments Accela holds for the transaction.
+	Payments []Payment
+	// Recorded is the sum of their amounts.
+	Recorded Amount
+	// AmountDiffers reports an applied commit whose recorded amount is
+	// not the request's Amount: the payment stands, the difference is for
+	// the agency to settle.
+	AmountDiffers bool
+	// RetryAt, for SettleUnknown because the read-back may still lag, is
+	// when to settle again.
+	RetryAt time.Time
 }

@@ -58,6 +58,9 @@ func (r *CommitPaymentRequest) check(op string) error {
 		return chk.Err(partner, op)
 	}
 	chk.PathSegment("TransactionID", string(r.TransactionID), maxID)
+	for _, id := range r.RecordIDs {
+		chk.PathSegment("RecordIDs", id, maxID)
+	}
 	chk.Money("Amount", r.Amount, true)
 	chk.Money("ConvenienceFee", r.ConvenienceFee, false)
 	checkPaymentMethod(&chk, r.PaymentMethod, true)

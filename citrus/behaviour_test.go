@@ -261,3 +261,29 @@ func TestNewValidatesConfig(t *testing.T) {
 	_, err = citrus.New(ok, citrus.WithRetryPolicy(citrus.RetryPolicy{MaxAttempts: 0}))
 	assert.ErrorContains(t, err, "MaxAttempts")
 }
+
+func TestSettleSaysIPSHasNoReadBack(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t, "R-1")
+	srv.Inject(citrustest.Fault{Endpoint: citrustest.EndpointCallback, Key: "R-1", Action: citrustest.DropAfterApply})
+	_, err := c.PostPayment(context.Background(), &citrus.PostPaymentRequest{BillerReference: "R-1", Amount: citrus.Cents(5000)})
+	require.ErrorIs(t, err, citrus.ErrOutcomeUnknown)
+	hint, ok := citrus.SettleRequestOf(err)
+	require.True(t, ok, "an unknown post carries what to ask the county about")
+	assert.Equal(t, "R-1", hint.BillerReference)
+	assert.Equal(t, citrus.Cents(5000), hint.Amount)
+
+	calls := srv.Calls(citrustest.EndpointCallback) + srv.Calls(citrustest.EndpointAuth)
+	res, err := c.Settle(context.Background(), hint)
+	require.ErrorIs(t, err, citrus.ErrNoReadBack)
+	assert.ErrorIs(t, err, citrus.ErrNotApplied)
+	assert.NotErrorIs(t, err, citrus.ErrTemporary, "asking again will not help: ask the county")
+	assert.Contains(t, err.Error(), "ask the county")
+	assert.Equal(t, citrus.SettleUnknown, res.Status)
+	assert.Equal(t, calls, srv.Calls(citrustest.EndpointCallback)+srv.Calls(citrustest.EndpointAuth), "nothing was sent")
+
+	_, err = c.Settle(context.Background(), nil)
+	assert.ErrorContains(t, err, "request: is nil")
+	_, ok = citrus.SettleRequestOf(nil)
+	assert.False(t, ok)
+}

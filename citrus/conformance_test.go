@@ -79,6 +79,6 @@ func TestPrintsNoSecrets(t *testing.T) {
 		srv.Config(), c, citrus.PostPaymentRequest{}, citrus.PostPaymentResult{}, citrus.AuthResult{},
 		citrus.ResponseStatus{}, citrus.ResponseError{}, citrus.Transaction{}, citrus.CodeDescription{},
 		citrus.Contact{}, citrus.Identity{}, citrus.Charge{}, citrus.Payment{}, citrus.PaymentAuthorization{},
-		citrus.Time{},
+		citrus.Time{}, citrus.SettleRequest{}, citrus.SettleResult{},
 	)
 }

@@ -458,3 +458,33 @@ func ExampleTime_MarshalJSON() {
 	// "2022-11-09T17:17:26.0000000-05:00"
 	// "0001-01-01T00:00:00.0000000+00:00"
 }
+
+// IPS has no look-up call: Settle says so, and a person asks the county.
+func ExampleClient_Settle() {
+	srv := citrustest.NewServer(citrustest.Options{})
+	defer srv.Close()
+	srv.AddInvoice(citrustest.Invoice{BillerReference: "1018-8E6F2386", Amount: citrus.Cents(5000)})
+	client, _ := citrus.New(srv.Config())
+	srv.Inject(citrustest.Fault{Endpoint: citrustest.EndpointCallback, Action: citrustest.DropAfterApply})
+	_, err := client.PostPayment(context.Background(), &citrus.PostPaymentRequest{BillerReference: "1018-8E6F2386"})
+
+	hint, _ := citrus.SettleRequestOf(err)
+	_, err = client.Settle(context.Background(), hint)
+	fmt.Println(errors.Is(err, citrus.ErrNoReadBack), hint.BillerReference)
+	// Output: true 1018-8E6F2386
+}
+
+func ExampleSettleRequestOf() {
+	err := &citrus.Error{Settle: &citrus.SettleRequest{BillerReference: "1018-AB"}}
+	hint, ok := citrus.SettleRequestOf(err)
+	fmt.Println(hint.BillerReference, ok)
+	// Output: 1018-AB true
+}
+
+func ExampleWithSettleGrace() {
+	// Settle never reads IPS back (it has no look-up call), so the grace
+	// changes nothing for citrus; the option exists in every package.
+	client, err := citrus.New(citrus.Config{Environment: citrus.Dev, UserName: "u", Password: "p"}, citrus.WithSettleGrace(time.Minute))
+	fmt.Println(client != nil, err)
+	// Output: true <nil>
+}

@@ -65,7 +65,7 @@ func (c *Client) PostPayment(ctx context.Context, req *PostPaymentRequest) (*Pos
 		res, err = out.result(resp, req)
 		return err
 	})
-	return res, err
+	return res, withSettle(err, req)
 }
 
 // result decides what a confirming callback answer means:

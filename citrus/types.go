@@ -34,6 +34,20 @@ type PostPaymentResult struct {
 	AmountDiffers bool
 }
 
+// SettleRequest holds what settling a post would need: an unknown post's
+// error carries one (SettleRequestOf). IPS offers no look-up call, so
+// Settle can only say so; the request is what to ask the county about.
+type SettleRequest struct {
+	BillerReference string    `json:"billerReference" datapump:"public"`
+	Amount          Amount    `json:"amount"`
+	SentAt          time.Time `json:"sentAt"`
+}
+
+// SettleResult is what Settle found; with IPS, always SettleUnknown.
+type SettleResult struct {
+	Status Settlement
+}
+
 // AuthResult is what IPS answers to a login.
 type AuthResult struct {
 	// SessionID is the IPS session, sent back as the ss-id and ss-pid

@@ -581,3 +581,13 @@ func ExampleWithFinishStartedWrites() {
 	fmt.Println(res.Payment.LifeCycleState, err, "- a definite outcome, not ErrOutcomeUnknown")
 	// Output: POSTED <nil> - a definite outcome, not ErrOutcomeUnknown
 }
+
+func ExampleWithSettleGrace() {
+	srv := crmcomtest.NewServer(crmcomtest.Options{})
+	defer srv.Close()
+	// A payment not found by the read-back within two minutes of sending
+	// stays unknown: the read-back may lag behind the write.
+	client, err := crmcom.New(srv.Config(), crmcom.WithSettleGrace(2*time.Minute))
+	fmt.Println(client != nil, err)
+	// Output: true <nil>
+}

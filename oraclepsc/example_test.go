@@ -461,3 +461,13 @@ func ExampleWithFinishStartedWrites() {
 	fmt.Println(err, res.Created)
 	// Output: <nil> true
 }
+
+func ExampleWithSettleGrace() {
+	srv := oraclepsctest.NewServer(oraclepsctest.Options{})
+	defer srv.Close()
+	// A payment not found by the read-back within two minutes of sending
+	// stays unknown: the read-back may lag behind the write.
+	client, err := oraclepsc.New(srv.Config(), oraclepsc.WithSettleGrace(2*time.Minute))
+	fmt.Println(client != nil, err)
+	// Output: true <nil>
+}

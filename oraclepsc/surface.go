@@ -47,6 +47,7 @@ func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String
 //	Temporary    bool           Temporary, on a NotApplied error, says that resending the same request later can succeed (nothing left, a timeout, 408, 429, 5xx).
 //	Attempts     int            Attempts is how many HTTP requests the SDK made for Op.
 //	Reconcile    string         Reconcile says, when the outcome is unknown or already applied, how to find out what the partner holds before doing anything else.
+//	Settle       any            Settle, on an OutcomeUnknown error of a partner with a read-back, is that partner's *SettleRequest for the call: the keys its Client.Settle reads the partner back with.
 //
 // Methods:
 //
@@ -182,6 +183,22 @@ func DefaultRetryPolicy() RetryPolicy { return transport.DefaultRetryPolicy() }
 //	RetryReason  string
 type Attempt = transport.Attempt
 
+// Settlement is what Client.Settle found out about a call whose outcome was
+// unknown; its zero value is SettleUnknown.
+type Settlement = transport.Settlement
+
+// The settlements.
+const (
+	// SettleUnknown: the read-back failed, or the payment may not show in
+	// it yet. Settle again later; never send it again meanwhile.
+	SettleUnknown = transport.SettleUnknown
+	// SettleApplied: Oracle holds the payment. Never send it again.
+	SettleApplied = transport.SettleApplied
+	// SettleAbsent: Oracle does not hold the payment, past the settle
+	// grace. Sending it again is safe.
+	SettleAbsent = transport.SettleAbsent
+)
+
 // Option configures the Go plumbing of a Client: the With functions below.
 type Option = transport.Option
 
@@ -189,6 +206,7 @@ type Option = transport.Option
 const (
 	DefaultTimeout          = transport.DefaultTimeout
 	DefaultIdleConnsPerHost = transport.DefaultIdleConnsPerHost
+	DefaultSettleGrace      = transport.DefaultSettleGrace
 )
 
 // WithHTTPClient sends through c instead of the SDK's default client. The
@@ -242,3 +260,10 @@ func WithIdleConnsPerHost(n int) Option { return transport.WithIdleConnsPerHost(
 // attempt times out. Use it in workers that are shut down by cancelling
 // their context.
 func WithFinishStartedWrites() Option { return transport.WithFinishStartedWrites() }
+
+// WithSettleGrace sets how long Oracle's read-back may lag behind a
+// write (default DefaultSettleGrace): Settle reports a payment it does not
+// find as SettleUnknown until this long after it was sent, and only then
+// as SettleAbsent. Longer is safer against a lagging partner; shorter
+// settles sooner.
+func WithSettleGrace(d time.Duration) Option { return transport.WithSettleGrace(d) }

@@ -493,3 +493,13 @@ func ExampleWithFinishStartedWrites() {
 	// Output:
 	// <nil> 1 1
 }
+
+func ExampleWithSettleGrace() {
+	srv := polaristest.NewServer(polaristest.Options{})
+	defer srv.Close()
+	// A payment not found by the read-back within two minutes of sending
+	// stays unknown: the read-back may lag behind the write.
+	client, err := polaris.New(srv.Config(), polaris.WithSettleGrace(2*time.Minute))
+	fmt.Println(client != nil, err)
+	// Output: true <nil>
+}

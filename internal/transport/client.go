@@ -63,6 +63,7 @@ type Client struct {
 	observe      func(Attempt)
 	timeout      time.Duration
 	finish       bool
+	settleGrace  time.Duration
 	userAgentV   []string // the User-Agent header value, built once
 	acceptV      []string // the Accept header value, built once
 	retry        RetryPolicy
@@ -76,7 +77,7 @@ type Client struct {
 // New builds a Client from the partner's description and the caller's
 // options. Invalid options are a NotApplied *Error of op "New".
 func New(p Partner, opts ...Option) (*Client, error) {
-	o := options{timeout: DefaultTimeout, retry: DefaultRetryPolicy(), idlePerHost: DefaultIdleConnsPerHost}
+	o := options{timeout: DefaultTimeout, retry: DefaultRetryPolicy(), idlePerHost: DefaultIdleConnsPerHost, settleGrace: DefaultSettleGrace}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
@@ -85,6 +86,9 @@ func New(p Partner, opts ...Option) (*Client, error) {
 	var chk Checks
 	if o.timeout <= 0 {
 		chk.Add("WithTimeout", "must be positive")
+	}
+	if o.settleGrace < 0 {
+		chk.Add("WithSettleGrace", "must not be negative")
 	}
 	if o.idlePerHost < 1 {
 		chk.Add("WithIdleConnsPerHost", "must be at least 1")
@@ -112,6 +116,7 @@ func New(p Partner, opts ...Option) (*Client, error) {
 		observe:     o.observer,
 		timeout:     o.timeout,
 		finish:      o.finishWrites,
+		settleGrace: o.settleGrace,
 		retry:       o.retry,
 		safeQuery:   p.SafeQueryKeys,
 		secrets:     p.Secrets,

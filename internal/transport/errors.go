@@ -106,6 +106,11 @@ type Error struct {
 	// Reconcile says, when the outcome is unknown or already applied, how
 	// to find out what the partner holds before doing anything else.
 	Reconcile string
+	// Settle, on an OutcomeUnknown error of a partner with a read-back, is
+	// that partner's *SettleRequest for the call: the keys its Client.Settle
+	// reads the partner back with. Store it (it encodes as JSON) and settle
+	// later, after a restart too. Nil when the partner offers no read-back.
+	Settle any
 
 	cause  error
 	kind   error // a partner's own sentinel this error also matches (Mark)

@@ -26,6 +26,7 @@ type options struct {
 	retry        RetryPolicy
 	idlePerHost  int
 	finishWrites bool
+	settleGrace  time.Duration
 }
 
 // Option configures the Go plumbing of a client. Every partner package
@@ -83,3 +84,10 @@ func WithIdleConnsPerHost(n int) Option { return func(o *options) { o.idlePerHos
 // or the attempt times out. A request not yet written when the context
 // ends is abandoned and NotApplied, as without the option.
 func WithFinishStartedWrites() Option { return func(o *options) { o.finishWrites = true } }
+
+// WithSettleGrace sets how long a partner's read-back may lag behind a
+// write (default DefaultSettleGrace): Settle reports a payment it does not
+// find as SettleUnknown until this long after it was sent, and only then
+// as SettleAbsent. Longer is safer against a lagging partner; shorter
+// settles sooner.
+func WithSettleGrace(d time.Duration) Option { return func(o *options) { o.settleGrace = d } }
