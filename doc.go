@@ -59,6 +59,37 @@
 // expired session or token (401) is renewed once and the call resent,
 // since the 401 proves it was not applied.
 //
+// # Settling unknown outcomes: the outbox pattern
+//
+// An unknown outcome is settled from the partner's own read-back, not by
+// sending again. Every error with an unknown outcome carries a typed
+// settle request (Error.Settle; <pkg>.SettleRequestOf returns it) holding
+// the keys that read-back needs; it encodes as JSON, so a worker stores it
+// and settles after a restart too. <pkg>.Client.Settle reads the partner
+// back and answers SettleApplied (with what the partner holds, and whether
+// its amount differs from what was charged), SettleAbsent (safe to send
+// again) or SettleUnknown (the read failed, or the payment may not show
+// yet: a partner's read-back may lag, so "not found" counts as absent only
+// WithSettleGrace after sending). Citrus has no read-back: its Settle
+// fails with citrus.ErrNoReadBack, and a person asks the county.
+//
+// A payments backend posting from an outbox table:
+//
+//  1. Saves, with the payment, every key settling will need before
+//     sending (e.g. Accela's transaction id from InitializePayment).
+//  2. Sends, and classifies the result: nil or ErrAlreadyApplied: posted;
+//     ErrTemporary: send the same request again later; ErrNotApplied:
+//     needs a fix; ErrOutcomeUnknown: store the settle request, and never
+//     send again until settled.
+//  3. Settles the unknown rows with Client.Settle until the answer is
+//     applied (posted) or absent (send again).
+//  4. Shuts down without creating unknowns: stop taking rows, let the
+//     calls in flight finish; with WithFinishStartedWrites, cancelling a
+//     call whose request is already written waits for the partner's answer
+//     (bounded by the per-attempt timeout).
+//
+// accela's Example_outbox runs this against the fake.
+//
 // # Quick start
 //
 //	client, err := citrus.New(citrus.Config{

@@ -625,3 +625,74 @@ func ExampleWithSettleGrace() {
 	fmt.Println(client != nil, err)
 	// Output: true <nil>
 }
+
+// The outbox pattern: keep what settling needs before sending, classify
+// every result, never resend an unknown outcome, settle it.
+func Example_outbox() {
+	srv := accelatest.NewServer(accelatest.Options{})
+	defer srv.Close()
+	srv.AddRecord(accelatest.Record{ID: exampleRecord})
+	client, _ := accela.New(srv.Config(), accela.WithSettleGrace(0), accela.WithFinishStartedWrites())
+	ctx := context.Background()
+
+	// An outbox row, saved in the same database transaction as the payment.
+	type row struct {
+		Status string
+		Hint   []byte // the stored settle request, when the outcome was unknown
+	}
+	var r row
+
+	// 1. Open the Accela transaction and save its id with the row before
+	// committing: settling needs it.
+	ini, err := client.InitializePayment(ctx, &accela.InitializePaymentRequest{EntityIDs: []string{exampleRecord}})
+	if err != nil {
+		fmt.Println("initialize:", err) // nothing charged: try the row again later
+		return
+	}
+	commit := &accela.CommitPaymentRequest{
+		TransactionID: ini.TransactionID, RecordIDs: []string{exampleRecord},
+		Amount: accela.Cents(5000), PaymentMethod: accela.Check, PaymentSystemTransactionID: "outbox-row-1",
+	}
+
+	// 2. Commit, and classify the result. (Here Accela applies it and the
+	// connection drops.)
+	srv.Inject(accelatest.Fault{Endpoint: accelatest.EndpointCommit, Action: accelatest.DropAfterApply})
+	_, err = client.CommitPayment(ctx, commit)
+	switch {
+	case err == nil, errors.Is(err, accela.ErrAlreadyApplied):
+		r.Status = "posted"
+	case errors.Is(err, accela.ErrTemporary):
+		r.Status = "retry later" // the same commit, later
+	case errors.Is(err, accela.ErrNotApplied):
+		r.Status = "needs a person" // fix the cause first
+	default: // accela.ErrOutcomeUnknown: never commit it again blindly
+		hint, _ := accela.SettleRequestOf(err)
+		r.Status, r.Hint = "unknown", mustJSON(hint)
+	}
+	fmt.Println("after the commit:", r.Status)
+
+	// 3. Later (after a restart too), settle the unknown rows.
+	var hint accela.SettleRequest
+	_ = json.Unmarshal(r.Hint, &hint)
+	res, err := client.Settle(ctx, &hint)
+	switch {
+	case err != nil || res.Status == accela.SettleUnknown:
+		r.Status = "unknown" // settle again later (res.RetryAt)
+	case res.Status == accela.SettleApplied:
+		r.Status = "posted"
+	case res.Status == accela.SettleAbsent:
+		r.Status = "retry now" // safe: commit again on the same transaction
+	}
+	fmt.Println("after settling:", r.Status, len(srv.Ledger()), "payment in Accela")
+	// Output:
+	// after the commit: unknown
+	// after settling: posted 1 payment in Accela
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

@@ -35,7 +35,7 @@ func accelaDemo(ctx context.Context, d *demo) error {
 			return nil, err
 		}
 		return client.CommitPayment(ctx, &accela.CommitPaymentRequest{
-			TransactionID: txn, Amount: a, PaymentMethod: accela.CreditCard,
+			TransactionID: txn, RecordIDs: []string{record}, Amount: a, PaymentMethod: accela.CreditCard,
 			PaymentSystemTransactionID: "citypay-" + string(txn),
 			CreditCard:                 &accela.CreditCardInfo{CardType: "VISA", CardNumberLastDigits: "*4219", HolderName: "Jane Johnston"},
 		})
@@ -92,14 +92,19 @@ func accelaDemo(ctx context.Context, d *demo) error {
 	}
 	d.say("Accela applies %s, then the connection drops -> errors.Is(err, accela.ErrOutcomeUnknown), not resent", txn3)
 	d.detail("reconcile: %s", e.Reconcile)
-	list, err := client.ListRecordPayments(ctx, &accela.ListRecordPaymentsRequest{RecordID: record})
+	hint, ok := accela.SettleRequestOf(err)
+	if err := expect(ok, "no settle request on the unknown commit"); err != nil {
+		return err
+	}
+	settled, err := client.Settle(ctx, hint)
 	if err != nil {
 		return err
 	}
-	if err := expect(len(list.FindTransaction(txn3)) == 1, "transaction %s not in the record's payments", txn3); err != nil {
+	if err := expect(settled.Status == accela.SettleApplied && !settled.AmountDiffers, "settled %v", settled.Status); err != nil {
 		return err
 	}
-	d.detail("ListRecordPayments(%s) shows transaction %s: it was applied, so it is not committed again", record, txn3)
+	d.detail("Settle(transaction %s, records %v) reads the records back: %s, payment %s for %s: it is not committed again",
+		hint.TransactionID, hint.RecordIDs, settled.Status, settled.Payments[0].ID, settled.Recorded)
 
 	srv.ExpireTokens()
 	if _, err := client.ListRecordPayments(ctx, &accela.ListRecordPaymentsRequest{RecordID: record}); err != nil {

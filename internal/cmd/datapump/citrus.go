@@ -62,6 +62,12 @@ func citrusDemo(ctx context.Context, d *demo) error {
 	}
 	d.say("IPS applies 1020-CUT, then the connection drops -> errors.Is(err, citrus.ErrOutcomeUnknown), not resent")
 	d.detail("reconcile: %s", e.Reconcile)
+	hint, _ := citrus.SettleRequestOf(err)
+	_, serr := client.Settle(ctx, hint)
+	if err := expect(errors.Is(serr, citrus.ErrNoReadBack), "settle: %v", serr); err != nil {
+		return err
+	}
+	d.detail("Settle(%s) -> errors.Is(err, citrus.ErrNoReadBack): IPS cannot be read back, a person asks the county", hint.BillerReference)
 	d.detail("the fake's ledger confirms it was applied: applied %d time(s)", srv.Applied("1020-CUT"))
 
 	srv.ExpireSessions()
