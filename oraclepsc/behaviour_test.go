@@ -155,8 +155,7 @@ func TestUnknownOutcomeSettledByList(t *testing.T) {
 		require.ErrorIs(t, err, oraclepsc.ErrOutcomeUnknown)
 		var e *oraclepsc.Error
 		require.ErrorAs(t, err, &e)
-		assert.Equal(t, "call ListCheckoutPayments for the checkout with Filter.PaymentReferenceID "+string(ref)+
-			" and look for it (FindReference) before creating it again", e.Reconcile)
+		assert.Equal(t, "settle it (Settle, or ListCheckoutPayments for the checkout with Filter.PaymentReferenceID and FindReference) for PaymentReferenceId "+string(ref), e.Reconcile)
 		assert.Equal(t, 1, srv.CallsFor(oraclepsctest.EndpointCreate, string(ref)), "never resent")
 
 		list, err := c.ListCheckoutPayments(ctx, &oraclepsc.ListCheckoutPaymentsRequest{

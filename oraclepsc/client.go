@@ -7,9 +7,8 @@
 // payments back, filtered by typed attributes (Filter) in the query syntax
 // of the pinned REST framework version, one page at a time;
 // AllCheckoutPayments walks every page; GetCheckoutPayment finds one
-// payment by its CheckoutPmtID. The read-back is how a caller settles a
-// create whose outcome is unknown: list the checkout's payments for the
-// PaymentReferenceID it sent (ListCheckoutPaymentsResult.FindReference).
+// payment by its CheckoutPmtID. Settle uses the read-back to settle a
+// create whose outcome is unknown (see "Settling unknown outcomes").
 //
 // # Authentication
 //
@@ -39,8 +38,9 @@
 //   - A create without Upsert that fails after it may have reached Oracle
 //     (a cut connection, a timeout, a 5xx, an answer without a
 //     CheckoutPmtId) is ErrOutcomeUnknown and is never resent by the SDK;
-//     Error.Reconcile names the ListCheckoutPayments call and the
-//     PaymentReferenceID to look for.
+//     the error carries a SettleRequest for Settle (SettleRequestOf), and
+//     Error.Reconcile names Settle, the ListCheckoutPayments call behind
+//     it and the PaymentReferenceID to look for.
 //   - With Upsert and a CheckoutPmtID of your choosing the create is safe
 //     to repeat (Oracle updates the row that has that id instead of adding
 //     one): the SDK retries it like a read, and a resend never creates a
@@ -61,6 +61,19 @@
 // Oracle's X-ORACLE-DMS-ECID response header, the id Oracle support asks
 // for, becomes Error.TraceID.
 //
+// # Settling unknown outcomes
+//
+// Settle answers what became of a create whose outcome was unknown, from
+// the SettleRequest its error carries (JSON, for an outbox; or one stored
+// before sending): it lists the checkout's payments filtered by the
+// PaymentReferenceID. A row holding it is SettleApplied, with the row and
+// its LineAmount compared exactly with the amount charged (LineAmount, not
+// TotalTendAmount, which includes the payer's change). Oracle's list may
+// lag behind a create, so a reference not found stays SettleUnknown until
+// the settle grace (WithSettleGrace) has passed since the create was sent;
+// then it is SettleAbsent, and the create may be sent again with the same
+// PaymentReferenceID. A failed read-back is SettleUnknown with an error.
+//
 // # Assumptions
 //
 // The partner document gives the create's request and response schema and
@@ -79,6 +92,8 @@
 //     only "a resource that matches the payload").
 //   - The create's body carries CheckoutId as well as the path, equal to
 //     it, since the schema lists it.
+//   - PaymentReferenceId can be filtered on in q, and a created row shows
+//     in the list within the settle grace: Settle relies on both.
 //   - A date-time Oracle sends without a zone offset is read as UTC.
 //   - Maximum lengths count characters, not bytes.
 //

@@ -2,6 +2,7 @@ package oraclepsc_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -63,6 +64,32 @@ func (e *oracleEnv) WriteInvalid(ctx context.Context) error {
 	return err
 }
 
+func (e *oracleEnv) Hint(err error) []byte {
+	req, ok := oraclepsc.SettleRequestOf(err)
+	if !ok {
+		return nil
+	}
+	b, _ := json.Marshal(req)
+	return b
+}
+
+func (e *oracleEnv) Settle(ctx context.Context, hint []byte, otherAmount bool) (oraclepsc.Settlement, bool, error) {
+	var req oraclepsc.SettleRequest
+	if err := json.Unmarshal(hint, &req); err != nil {
+		return oraclepsc.SettleUnknown, false, err
+	}
+	if otherAmount {
+		req.Amount = oraclepsc.Cents(10051)
+	}
+	res, err := e.c.Settle(ctx, &req)
+	if err != nil {
+		return oraclepsc.SettleUnknown, false, err
+	}
+	return res.Status, res.AmountDiffers, nil
+}
+
+func (e *oracleEnv) SetReadLag(d time.Duration) { e.srv.SetReadLag(d) }
+
 func (e *oracleEnv) Applied(key string) int {
 	return e.srv.Applied(oraclepsc.PaymentReferenceID(key))
 }
@@ -77,23 +104,34 @@ func (e *oracleEnv) Secrets() []string {
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, conformance.Subject{
-		Partner:       "oraclepsc",
-		WriteOp:       "CreateCheckoutPayment",
-		LoginOp:       "Token",
-		WriteEndpoint: oraclepsctest.EndpointCreate,
-		LoginEndpoint: oraclepsctest.EndpointTokenRelay,
-		Start: func(t *testing.T, useTLS bool, opts ...oraclepsc.Option) conformance.Env {
-			srv := oraclepsctest.NewServer(oraclepsctest.Options{TLS: useTLS})
-			t.Cleanup(srv.Close)
-			if useTLS {
-				opts = append(opts, conformance.TrustTLS(srv.CertPool()))
-			}
-			c, err := oraclepsc.New(srv.BearerConfig(), opts...)
-			require.NoError(t, err)
-			return &oracleEnv{srv: srv, c: c, items: map[string]item{}}
+	conformance.Run(t, subject)
+}
+
+func TestSettleConformance(t *testing.T) {
+	conformance.RunSettle(t, conformance.SettleSubject{
+		Subject: subject,
+		StartSettle: func(t *testing.T, opts ...oraclepsc.Option) conformance.SettleEnv {
+			return subject.Start(t, false, opts...).(*oracleEnv)
 		},
 	})
+}
+
+var subject = conformance.Subject{
+	Partner:       "oraclepsc",
+	WriteOp:       "CreateCheckoutPayment",
+	LoginOp:       "Token",
+	WriteEndpoint: oraclepsctest.EndpointCreate,
+	LoginEndpoint: oraclepsctest.EndpointTokenRelay,
+	Start: func(t *testing.T, useTLS bool, opts ...oraclepsc.Option) conformance.Env {
+		srv := oraclepsctest.NewServer(oraclepsctest.Options{TLS: useTLS})
+		t.Cleanup(srv.Close)
+		if useTLS {
+			opts = append(opts, conformance.TrustTLS(srv.CertPool()))
+		}
+		c, err := oraclepsc.New(srv.BearerConfig(), opts...)
+		require.NoError(t, err)
+		return &oracleEnv{srv: srv, c: c, items: map[string]item{}}
+	},
 }
 
 func TestPrintsNoSecrets(t *testing.T) {
@@ -107,6 +145,6 @@ func TestPrintsNoSecrets(t *testing.T) {
 		oraclepsc.CreateCheckoutPaymentRequest{}, oraclepsc.CreateCheckoutPaymentResult{}, oraclepsc.CheckoutPayment{},
 		oraclepsc.Link{}, oraclepsc.LinkProperties{}, oraclepsc.ListCheckoutPaymentsRequest{}, oraclepsc.Filter{},
 		oraclepsc.OrderBy{}, oraclepsc.ListCheckoutPaymentsResult{}, oraclepsc.GetCheckoutPaymentRequest{},
-		oraclepsc.Date{}, oraclepsc.DateTime{},
+		oraclepsc.Date{}, oraclepsc.DateTime{}, oraclepsc.SettleRequest{}, oraclepsc.SettleResult{},
 	)
 }

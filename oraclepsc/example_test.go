@@ -133,8 +133,8 @@ func ExampleClient_CreateCheckoutPayment_alreadyApplied() {
 	// second: true 400 JBO-25013
 }
 
-// After an unknown outcome, the list call named in Error.Reconcile tells
-// whether Oracle recorded the payment.
+// After an unknown outcome, the list call behind Settle, named in
+// Error.Reconcile, tells whether Oracle recorded the payment.
 func ExampleClient_ListCheckoutPayments() {
 	srv, client, checkout := startExample()
 	defer srv.Close()
@@ -462,12 +462,71 @@ func ExampleWithFinishStartedWrites() {
 	// Output: <nil> true
 }
 
+// Oracle's list may lag behind a create, so a payment Settle does not
+// find stays unknown for the grace after it was sent, and only then is
+// absent.
 func ExampleWithSettleGrace() {
-	srv := oraclepsctest.NewServer(oraclepsctest.Options{})
+	srv, _, checkout := startExample()
 	defer srv.Close()
-	// A payment not found by the read-back within two minutes of sending
-	// stays unknown: the read-back may lag behind the write.
-	client, err := oraclepsc.New(srv.Config(), oraclepsc.WithSettleGrace(2*time.Minute))
-	fmt.Println(client != nil, err)
-	// Output: true <nil>
+	client, _ := oraclepsc.New(srv.Config(), oraclepsc.WithSettleGrace(2*time.Minute))
+	ctx := context.Background()
+	hint := &oraclepsc.SettleRequest{ // as an outbox stored it; Oracle never got the create
+		CheckoutID: checkout, PaymentReferenceID: "CPAY4528190077361234", Amount: oraclepsc.Cents(4200), SentAt: time.Now(),
+	}
+	res, _ := client.Settle(ctx, hint)
+	fmt.Println(res.Status, "- settle again after", res.RetryAt.Sub(hint.SentAt))
+
+	hint.SentAt = hint.SentAt.Add(-3 * time.Minute) // the same, settled three minutes on
+	res, _ = client.Settle(ctx, hint)
+	fmt.Println(res.Status, "- safe to create again with the same PaymentReferenceID")
+	// Output:
+	// unknown - settle again after 2m0s
+	// absent - safe to create again with the same PaymentReferenceID
+}
+
+// An unknown create is settled from the request its error carries, which
+// an outbox stores (it is JSON) and settles after a restart too.
+func ExampleClient_Settle() {
+	srv, client, checkout := startExample()
+	defer srv.Close()
+	ctx := context.Background()
+
+	// Oracle records the payment, then the connection drops.
+	srv.Inject(oraclepsctest.Fault{Endpoint: oraclepsctest.EndpointCreate, Action: oraclepsctest.DropAfterApply})
+	_, err := client.CreateCheckoutPayment(ctx, &oraclepsc.CreateCheckoutPaymentRequest{
+		CheckoutID: checkout, PaymentReferenceID: "CPAY4528190077361234", LineAmount: oraclepsc.Cents(4200),
+	})
+	hint, ok := oraclepsc.SettleRequestOf(err)
+	fmt.Println(errors.Is(err, oraclepsc.ErrOutcomeUnknown), ok)
+	stored, _ := json.Marshal(hint)
+
+	var req oraclepsc.SettleRequest // later, perhaps after a restart
+	_ = json.Unmarshal(stored, &req)
+	res, err := client.Settle(ctx, &req)
+	if err != nil {
+		fmt.Println("still unknown, settle again later:", err)
+		return
+	}
+	switch res.Status {
+	case oraclepsc.SettleApplied:
+		fmt.Println("applied as", res.Payments[0].CheckoutPmtID, res.Recorded, "amount differs:", res.AmountDiffers)
+	case oraclepsc.SettleAbsent:
+		fmt.Println("not recorded: create it again with the same PaymentReferenceID")
+	default:
+		fmt.Println("the list may lag: settle again at", res.RetryAt)
+	}
+	// Output:
+	// true true
+	// applied as 300000100000001 42.00 amount differs: false
+}
+
+func ExampleSettleRequestOf() {
+	err := &oraclepsc.Error{Settle: &oraclepsc.SettleRequest{CheckoutID: "300000100000001", PaymentReferenceID: "CPAY4528190077361234"}}
+	hint, ok := oraclepsc.SettleRequestOf(fmt.Errorf("outbox: %w", err))
+	fmt.Println(hint.CheckoutID, hint.PaymentReferenceID, ok)
+	_, ok = oraclepsc.SettleRequestOf(&oraclepsc.Error{Outcome: oraclepsc.NotApplied})
+	fmt.Println(ok)
+	// Output:
+	// 300000100000001 CPAY4528190077361234 true
+	// false
 }

@@ -13,8 +13,8 @@ import (
 // The advice on an unknown outcome of a create, "{key}" its
 // PaymentReferenceID (the error's URL names the checkout).
 const (
-	reconcileCreate = "call ListCheckoutPayments for the checkout with Filter.PaymentReferenceID {key}" +
-		" and look for it (FindReference) before creating it again"
+	reconcileCreate = "settle it (Settle, or ListCheckoutPayments for the checkout with Filter.PaymentReferenceID" +
+		" and FindReference) for PaymentReferenceId {key}"
 	reconcileUpsert = "resend the same upsert (same CheckoutPmtID): it cannot record the payment twice; or " + reconcileCreate
 )
 
@@ -37,15 +37,17 @@ const (
 // Without Upsert a create is never resent automatically once it may have
 // reached Oracle. If the connection fails or times out after the request
 // was written, Oracle answers 5xx, or its answer shows no CheckoutPmtId,
-// the error is ErrOutcomeUnknown: call ListCheckoutPayments for the
-// checkout with Filter.PaymentReferenceID and look for the payment
-// (FindReference) before creating it again. With a CheckoutPmtID of your
-// own, Oracle refuses a repeated create as a duplicate, which is
-// ErrAlreadyApplied: the first create stands.
+// the error is ErrOutcomeUnknown and carries a SettleRequest
+// (SettleRequestOf): store it and settle the create with Settle, which
+// looks the payment up by its PaymentReferenceID, before creating it
+// again. With a CheckoutPmtID of your own, Oracle refuses a repeated
+// create as a duplicate, which is ErrAlreadyApplied: the first create
+// stands.
 //
 // With Upsert (and the CheckoutPmtID it requires) a repeat cannot record
 // the payment twice, so the SDK retries it like a read, and so may you:
-// resend the same request to settle an unknown outcome.
+// resend the same request to settle an unknown outcome, or settle it with
+// Settle as a plain create.
 //
 // A 401 with a TokenSource renews the token and resends once, as the 401
 // proves the create was not applied.
@@ -71,7 +73,7 @@ func (c *Client) CreateCheckoutPayment(ctx context.Context, req *CreateCheckoutP
 		ReconcileKey: string(req.PaymentReferenceID),
 	}, req.Upsert, &out)
 	if err != nil {
-		return nil, err
+		return nil, withSettle(err, req)
 	}
 	res.Created = resp.StatusCode == http.StatusCreated || !req.Upsert
 	res.Location, res.ETag, res.TraceID = resp.Header.Get("Location"), resp.Header.Get("ETag"), resp.Header.Get(traceHeader)
@@ -81,9 +83,9 @@ func (c *Client) CreateCheckoutPayment(ctx context.Context, req *CreateCheckoutP
 // ListCheckoutPayments returns one page of a checkout's payments: GET
 // /fscmRestApi/resources/{version}/publicSectorCheckouts/{CheckoutId}/child/CheckoutPmt
 // with q (from req.Filter), fields, onlyData, limit, offset, orderBy and
-// totalResults as req asks. It is how a caller settles a create whose
-// outcome is unknown: filter by its PaymentReferenceID and look for it
-// with FindReference. AllCheckoutPayments walks every page.
+// totalResults as req asks. It is the read-back Settle uses to settle a
+// create whose outcome is unknown: filter by its PaymentReferenceID and
+// look for it with FindReference. AllCheckoutPayments walks every page.
 func (c *Client) ListCheckoutPayments(ctx context.Context, req *ListCheckoutPaymentsRequest) (*ListCheckoutPaymentsResult, error) {
 	if err := req.check(opList); err != nil {
 		return nil, err

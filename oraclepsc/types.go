@@ -488,3 +488,42 @@ func parseDateTime(s string) (time.Time, error) {
 	}
 	return time.Parse("2006-01-02T15:04:05.999999999-0700", s)
 }
+
+// SettleRequest holds what Settle needs to find a create: store it with
+// the payment (an unknown create's error carries one, see
+// SettleRequestOf) and settle later, after a restart too; it encodes as
+// JSON.
+type SettleRequest struct {
+	// CheckoutID is the checkout the payment was created in. Required.
+	CheckoutID CheckoutID `json:"checkoutId"`
+	// PaymentReferenceID is the reference the create sent: the key Settle
+	// looks the payment up by. Required.
+	PaymentReferenceID PaymentReferenceID `json:"paymentReferenceId"`
+	// Amount is the LineAmount the create sent, what the citizen was
+	// charged (zero if the create sent none): Settle compares it with the
+	// LineAmount Oracle recorded.
+	Amount Amount `json:"amount"`
+	// SentAt is when the create was sent. Required.
+	SentAt time.Time `json:"sentAt"`
+}
+
+// SettleResult is what Settle found.
+type SettleResult struct {
+	// Status is SettleApplied, SettleAbsent or SettleUnknown.
+	Status Settlement
+	// Payments are the checkout's rows that hold the PaymentReferenceID,
+	// as Oracle returns them (CheckoutPmtID, LineAmount, links, ...): one
+	// for an applied create. More than one means Oracle recorded the
+	// reference more than once.
+	Payments []CheckoutPayment
+	// Recorded is the sum of their LineAmounts.
+	Recorded Amount
+	// AmountDiffers reports an applied create whose recorded LineAmount is
+	// not the request's Amount (or that more than one row holds the
+	// reference): the payment stands, the difference is for the agency to
+	// settle.
+	AmountDiffers bool
+	// RetryAt, for SettleUnknown because the read-back may still lag, is
+	// when to settle again.
+	RetryAt time.Time
+}

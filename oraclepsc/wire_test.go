@@ -113,8 +113,13 @@ func TestWirePlainCreateIsNeverResent(t *testing.T) {
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, 1, rec.count())
 	assert.Equal(t, 503, e.StatusCode)
-	assert.Equal(t, "call ListCheckoutPayments for the checkout with Filter.PaymentReferenceID CPAY4528190077361234 and look for it (FindReference) before creating it again", e.Reconcile)
+	assert.Equal(t, "settle it (Settle, or ListCheckoutPayments for the checkout with Filter.PaymentReferenceID and FindReference) for PaymentReferenceId CPAY4528190077361234", e.Reconcile)
 	assert.Contains(t, e.URL, "/publicSectorCheckouts/300000100000001/", "the error names the checkout")
+	hint, ok := oraclepsc.SettleRequestOf(err)
+	require.True(t, ok, "an unknown create carries its settle request")
+	assert.Equal(t, oraclepsc.CheckoutID(wireCheckout), hint.CheckoutID)
+	assert.Equal(t, oraclepsc.PaymentReferenceID(wireRef), hint.PaymentReferenceID)
+	assert.Equal(t, amount(t, "100.50"), hint.Amount, "the LineAmount charged")
 }
 
 func TestWireBearerTokenRenewedOnceOn401(t *testing.T) {
@@ -309,9 +314,11 @@ func TestWireErrorBodies(t *testing.T) {
 			assert.Equal(t, 1, rec.count())
 			assert.NotContains(t, err.Error(), "\n")
 			if tc.want == oraclepsc.ErrAlreadyApplied {
-				assert.Contains(t, err.Error(), "already applied: do not resend; call ListCheckoutPayments")
-				assert.Contains(t, e.Reconcile, "Filter.PaymentReferenceID CPAY4528190077361234")
+				assert.Contains(t, err.Error(), "already applied: do not resend; settle it (Settle")
+				assert.Contains(t, e.Reconcile, "PaymentReferenceId CPAY4528190077361234")
 			}
+			_, ok := oraclepsc.SettleRequestOf(err)
+			assert.Equal(t, tc.want == oraclepsc.ErrOutcomeUnknown, ok, "only an unknown outcome carries a settle request")
 			if tc.want == oraclepsc.ErrNotFound {
 				assert.ErrorIs(t, err, oraclepsc.ErrNotApplied)
 			} else {
@@ -367,6 +374,8 @@ func TestWireNonConfirmingAnswers(t *testing.T) {
 			require.ErrorAs(t, err, &e)
 			assert.Contains(t, e.Reconcile, "ListCheckoutPayments")
 			assert.Equal(t, 1, rec.count(), "never resent")
+			_, ok := oraclepsc.SettleRequestOf(err)
+			assert.True(t, ok, "an unknown create carries its settle request")
 		})
 	}
 	// The same answers to an upsert are retried, and then still unknown.
@@ -378,7 +387,9 @@ func TestWireNonConfirmingAnswers(t *testing.T) {
 	_, err = c.CreateCheckoutPayment(context.Background(), req)
 	require.ErrorIs(t, err, oraclepsc.ErrOutcomeUnknown)
 	assert.Equal(t, 3, rec.count())
-	assert.Contains(t, err.Error(), "resend the same upsert (same CheckoutPmtID): it cannot record the payment twice; or call ListCheckoutPayments")
+	assert.Contains(t, err.Error(), "resend the same upsert (same CheckoutPmtID): it cannot record the payment twice; or settle it (Settle")
+	_, ok := oraclepsc.SettleRequestOf(err)
+	assert.True(t, ok, "an upsert left unknown is settled as a plain create")
 }
 
 // No credential, token or Basic header value an Oracle answer echoes

@@ -29,7 +29,10 @@
 //     limit (default 25, at most 500), offset, orderBy (Attr:asc,Attr2:desc)
 //     and totalResults, and answers items, count, hasMore, limit, offset
 //     and links. Unknown query parameters are refused (Oracle ignores them:
-//     the fake is stricter, to catch misspellings).
+//     the fake is stricter, to catch misspellings). SetReadLag delays when
+//     a created row shows in the list, as a lagging replica would, for
+//     testing oraclepsc's Settle; Applied counts the rows per
+//     PaymentReferenceId.
 //   - Errors are Oracle's structured body
 //     (application/vnd.oracle.adf.error+json: title, detail, o:errorCode,
 //     o:errorDetails with o:errorPath) when the request accepts that media

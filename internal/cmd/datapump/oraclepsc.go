@@ -87,6 +87,20 @@ func oraclepscDemo(ctx context.Context, d *demo) error {
 	}
 	d.say("a plain create: Oracle applies %s, then the connection drops -> errors.Is(err, oraclepsc.ErrOutcomeUnknown), not resent", cut)
 	d.detail("reconcile: %s", e.Reconcile)
+	hint, ok := oraclepsc.SettleRequestOf(err)
+	if err := expect(ok, "cut create carries no settle request"); err != nil {
+		return err
+	}
+	settled, err := client.Settle(ctx, hint)
+	if err != nil {
+		return err
+	}
+	if err := expect(settled.Status == oraclepsc.SettleApplied && len(settled.Payments) == 1 && !settled.AmountDiffers,
+		"settle %s: %v", cut, settled.Status); err != nil {
+		return err
+	}
+	d.detail("client.Settle(the error's SettleRequest: checkout, PaymentReferenceId, amount %s) -> %s as CheckoutPmtId %d, %s recorded, amount differs %v",
+		hint.Amount, settled.Status, settled.Payments[0].CheckoutPmtID, settled.Recorded, settled.AmountDiffers)
 	list, err := client.ListCheckoutPayments(ctx, &oraclepsc.ListCheckoutPaymentsRequest{
 		CheckoutID: checkout, Filter: oraclepsc.Filter{PaymentReferenceID: cut},
 	})
@@ -97,7 +111,7 @@ func oraclepscDemo(ctx context.Context, d *demo) error {
 	if err := expect(len(found) == 1, "payment %s not found by the list", cut); err != nil {
 		return err
 	}
-	d.detail("ListCheckoutPayments with q=PaymentReferenceId='%s' finds CheckoutPmtId %d: it was applied, so it is not created again", cut, found[0].CheckoutPmtID)
+	d.detail("the same read-back by hand: ListCheckoutPayments with q=PaymentReferenceId='%s' finds CheckoutPmtId %d: it was applied, so it is not created again", cut, found[0].CheckoutPmtID)
 
 	bad := payment(ref)
 	bad.Description = "paid with card 4111 1111 1111 1111"
