@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,7 +41,8 @@ const opSettle = "Settle"
 //     meanwhile.
 //
 // The request is what an unknown payment's error carries
-// (SettleRequestOf), or what the caller stored before paying.
+// (SettleRequestOf; only when the payment set OwedBefore), or what the
+// caller stored before paying.
 func (c *Client) Settle(ctx context.Context, req *SettleRequest) (*SettleResult, error) {
 	if err := req.check(); err != nil {
 		return nil, err
@@ -118,7 +120,7 @@ func txnList(ids []TxnID) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprint(&b, int64(id))
+		b.WriteString(strconv.FormatInt(int64(id), 10))
 	}
 	return b.String()
 }
