@@ -9,8 +9,8 @@
 // .../workflow/{guid}. A workflow may ask more than one prompt, so
 // AnswerWorkflow returns the next prompt, if any (WorkflowResult.Done,
 // WorkflowResult.Prompt), and the caller answers until the workflow is
-// done. GetFinesAndFees reads a patron's fines and fees back, which is how
-// a payment whose outcome is unknown is settled. Authenticate logs in.
+// done. GetFinesAndFees reads a patron's fines and fees back; Settle uses
+// it to settle a payment whose outcome is unknown. Authenticate logs in.
 //
 // Every URL lies under Config.BaseURL
 // (https://{host}/Polaris.ApplicationServices) as
@@ -39,11 +39,41 @@
 //     ExceptionMessage, ErrorMessage, ErrorCode, ModelState), else as
 //     text; the message is passed through with secrets removed.
 //
+// # Settling unknown outcomes
+//
+// Polaris' read-back lists what a patron's charges owe, not the payments
+// made, so Settle decides from amounts: give PayFinesAndFeesRequest what
+// each charge owed before paying (OwedBefore, not sent), and an unknown
+// payment's error carries a SettleRequest (SettleRequestOf) to store and
+// settle, after a restart too. Settle reads GetFinesAndFees and compares
+// the named charges with what they owed: down by the payment's amount (or
+// by all they owed, for an overpayment) is SettleApplied, with
+// AmountDiffers when they went down by more; owing exactly what they owed
+// is SettleAbsent, once the payment was sent more than the settle grace
+// ago (WithSettleGrace, for a read-back that lags behind a write), and
+// SettleUnknown with the time to settle again before that. Absent means
+// pay again, with the same charges and amount. Only the grace guards that
+// against a payment Polaris shows late: longer is safer against a lagging
+// read-back, shorter settles sooner. (Polaris refuses a second payment of
+// charges a first one paid in full as already paid, ErrAlreadyApplied; a
+// second part payment it would apply.) Anything else is SettleUnknown with
+// a Reason, never a guess: a charge no longer listed (paid in full, waived
+// or paid another way: the list does not say which), charges that went
+// down by less than the payment, or one owing more than before. So where
+// Polaris drops charges paid in full, a payment that paid its charges in
+// full is settled by a person, not by Settle. A workflow answer is not
+// settled (see AnswerWorkflow).
+//
 // Assumptions, where the partner document does not say:
 //   - GetFinesAndFees is a GET on the same finesfees resource, answered
 //     with the same FineFee objects as a pay with reload=true (as a list,
 //     or as an object holding FinesAndFees), and it lists what the patron
 //     still owes: a charge paid in full may be missing from it.
+//   - Settle's reading of it: Polaris applies a payment's whole amount to
+//     the charges in MainTxnIDs, up to what they owe (the rest of an
+//     overpayment becomes a credit the list does not show), so a recorded
+//     payment shows as their OutstandingAmount going down by it. The
+//     document shows neither the read nor how a payment changes it.
 //   - The login answer's fields beyond AccessToken, AccessSecret,
 //     AuthExpDate and SiteDomain (PolarisUser) are read as public Polaris
 //     clients read them.

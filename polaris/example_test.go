@@ -16,8 +16,8 @@ import (
 	"github.com/civicpay/datapump/polaris/polaristest"
 )
 
-// Pay a patron's fines after the card reader took the money, and settle an
-// unknown outcome by reading the fines back.
+// Pay a patron's fines after the card reader took the money; an unknown
+// outcome carries what settles it (see Client.Settle).
 func Example() {
 	srv := polaristest.NewServer(polaristest.Options{})
 	defer srv.Close()
@@ -37,6 +37,9 @@ func Example() {
 		CreditCardPaymentData: polaris.CreditCardPaymentData{
 			TxnAmount: polaris.Cents(1000), TxnStatus: "Finished", Error: "OK", CCDigits: "4219", CCType: "VISA",
 		},
+		// What the charges owed (from the fines shown to the patron): not
+		// sent, it lets Settle tell an unknown outcome apart.
+		OwedBefore: map[polaris.TxnID]polaris.Amount{p.Charges[0].TxnID: polaris.Cents(600), p.Charges[1].TxnID: polaris.Cents(400)},
 	}
 	res, err := client.PayFinesAndFees(ctx, req)
 	var e *polaris.Error
@@ -48,7 +51,8 @@ func Example() {
 	case errors.Is(err, polaris.ErrNotApplied):
 		fmt.Println("not recorded; temporary:", errors.Is(err, polaris.ErrTemporary))
 	case errors.As(err, &e): // ErrOutcomeUnknown: never pay again blindly
-		fmt.Println("unknown; reconcile:", e.Reconcile)
+		hint, _ := polaris.SettleRequestOf(err) // store it, then settle it with client.Settle
+		fmt.Println("unknown; settle patron", hint.PatronID, "charges", hint.MainTxnIDs)
 	}
 	// Output:
 	// recorded as 2 payment transactions
@@ -494,12 +498,102 @@ func ExampleWithFinishStartedWrites() {
 	// <nil> 1 1
 }
 
+// The grace decides when a payment the read-back does not show counts as
+// absent: within it, the read-back may still lag behind the payment.
 func ExampleWithSettleGrace() {
 	srv := polaristest.NewServer(polaristest.Options{})
 	defer srv.Close()
-	// A payment not found by the read-back within two minutes of sending
-	// stays unknown: the read-back may lag behind the write.
-	client, err := polaris.New(srv.Config(), polaris.WithSettleGrace(2*time.Minute))
-	fmt.Println(client != nil, err)
-	// Output: true <nil>
+	p := srv.AddPatron(polaristest.Patron{Charges: []polaristest.Charge{{Amount: polaris.Cents(600)}}})
+	client, _ := polaris.New(srv.Config(), polaris.WithSettleGrace(2*time.Minute))
+	ctx := context.Background()
+
+	// The connection drops before Polaris records the payment.
+	srv.Inject(polaristest.Fault{Endpoint: polaristest.EndpointPay, Action: polaristest.DropBeforeApply})
+	_, err := client.PayFinesAndFees(ctx, &polaris.PayFinesAndFeesRequest{
+		PatronID: p.ID, TxnAmount: polaris.Cents(600), MainTxnIDs: []polaris.TxnID{p.Charges[0].TxnID}, PaymentMethod: polaris.Cash,
+		OwedBefore: map[polaris.TxnID]polaris.Amount{p.Charges[0].TxnID: polaris.Cents(600)},
+	})
+	hint, _ := polaris.SettleRequestOf(err)
+
+	res, _ := client.Settle(ctx, hint)
+	fmt.Println("right away:", res.Status, "- settle again", res.RetryAt.Sub(hint.SentAt), "after sending")
+	hint.SentAt = hint.SentAt.Add(-2 * time.Minute) // as if settled two minutes later
+	res, _ = client.Settle(ctx, hint)
+	fmt.Println("two minutes on:", res.Status, "- safe to pay again")
+	// Output:
+	// right away: unknown - settle again 2m0s after sending
+	// two minutes on: absent - safe to pay again
+}
+
+// An unknown payment is settled from the request its error carries, which
+// an outbox stores (it is JSON) and settles after a restart too. Say what
+// the charges owed before paying (OwedBefore): Polaris' read-back shows
+// what charges owe, not the payments made.
+func ExampleClient_Settle() {
+	srv := polaristest.NewServer(polaristest.Options{})
+	defer srv.Close()
+	p := srv.AddPatron(polaristest.Patron{Charges: []polaristest.Charge{{Amount: polaris.Cents(600)}, {Amount: polaris.Cents(400)}}})
+	client, _ := polaris.New(srv.Config(), polaris.WithSettleGrace(0))
+	ctx := context.Background()
+
+	// What the patron owes, as shown to them before paying.
+	fines, _ := client.GetFinesAndFees(ctx, &polaris.GetFinesAndFeesRequest{PatronID: p.ID})
+	req := &polaris.PayFinesAndFeesRequest{PatronID: p.ID, TxnAmount: polaris.Cents(500), PaymentMethod: polaris.Cash,
+		OwedBefore: map[polaris.TxnID]polaris.Amount{}}
+	for _, f := range fines.FinesAndFees {
+		req.MainTxnIDs = append(req.MainTxnIDs, f.TxnID)
+		req.OwedBefore[f.TxnID] = f.OutstandingAmount
+	}
+
+	// Polaris records the payment, then the connection drops.
+	srv.Inject(polaristest.Fault{Endpoint: polaristest.EndpointPay, Action: polaristest.DropAfterApply})
+	_, err := client.PayFinesAndFees(ctx, req)
+	hint, ok := polaris.SettleRequestOf(err)
+	fmt.Println(errors.Is(err, polaris.ErrOutcomeUnknown), ok)
+
+	res, err := client.Settle(ctx, hint)
+	fmt.Println(res.Status, res.Recorded, res.AmountDiffers, err)
+	for _, f := range res.Charges {
+		fmt.Println("charge owes", f.OutstandingAmount, "of", f.TxnAmount)
+	}
+	// Output:
+	// true true
+	// applied 5.00 false <nil>
+	// charge owes 1.00 of 6.00
+	// charge owes 4.00 of 4.00
+}
+
+// Polaris lists what a patron owes, and may drop a charge paid in full:
+// then the list cannot tell the payment from a waiver or a payment at the
+// desk, and Settle says so rather than guess. A person looks at the
+// patron's account.
+func ExampleClient_Settle_chargeNoLongerListed() {
+	srv := polaristest.NewServer(polaristest.Options{}) // lists only what is owed
+	defer srv.Close()
+	p := srv.AddPatron(polaristest.Patron{Charges: []polaristest.Charge{{TxnID: 3665717, Amount: polaris.Cents(600)}}})
+	client, _ := polaris.New(srv.Config(), polaris.WithSettleGrace(0))
+
+	srv.Inject(polaristest.Fault{Endpoint: polaristest.EndpointPay, Action: polaristest.DropAfterApply})
+	_, err := client.PayFinesAndFees(context.Background(), &polaris.PayFinesAndFeesRequest{
+		PatronID: p.ID, TxnAmount: polaris.Cents(600), MainTxnIDs: []polaris.TxnID{3665717}, PaymentMethod: polaris.Cash,
+		OwedBefore: map[polaris.TxnID]polaris.Amount{3665717: polaris.Cents(600)},
+	})
+	hint, _ := polaris.SettleRequestOf(err)
+	res, err := client.Settle(context.Background(), hint)
+	fmt.Println(res.Status, err)
+	fmt.Println(res.Reason)
+	// Output:
+	// unknown <nil>
+	// Polaris no longer lists charge 3665717 (paid in full, waived or removed: its list does not say which)
+}
+
+func ExampleSettleRequestOf() {
+	err := &polaris.Error{Settle: &polaris.SettleRequest{PatronID: 1234, MainTxnIDs: []polaris.TxnID{3665717}}}
+	hint, ok := polaris.SettleRequestOf(fmt.Errorf("outbox: %w", err))
+	fmt.Println(hint.PatronID, hint.MainTxnIDs, ok)
+	_, ok = polaris.SettleRequestOf(&polaris.Error{}) // a workflow answer's, or not unknown
+	fmt.Println(ok)
+	// Output:
+	// 1234 [3665717] true
+	// false
 }

@@ -38,10 +38,11 @@ const finesFeesPath = apiPrefix + "/patrons/{PatronID}/accounttransactions/fines
 // A payment is never resent automatically once it may have reached
 // Polaris. If the connection fails or times out after the request was
 // written, Polaris answers 5xx, or its answer lists no TxnIds, the error
-// is ErrOutcomeUnknown: call GetFinesAndFees for the patron and compare
-// the OutstandingAmount of the charges in MainTxnIDs with what they owed
-// before, then pay only what is still owed. A 401 (expired token) renews
-// the token and resends once, as the 401 proves nothing was applied.
+// is ErrOutcomeUnknown: settle it with Settle, which compares what the
+// charges in MainTxnIDs owe now with what they owed before. Set
+// OwedBefore, and the error carries the SettleRequest for it
+// (SettleRequestOf). A 401 (expired token) renews the token and resends
+// once, as the 401 proves nothing was applied.
 func (c *Client) PayFinesAndFees(ctx context.Context, req *PayFinesAndFeesRequest) (*PayFinesAndFeesResult, error) {
 	if err := req.check(); err != nil {
 		return nil, err
@@ -66,7 +67,7 @@ func (c *Client) PayFinesAndFees(ctx context.Context, req *PayFinesAndFeesReques
 		Reconcile: payReconcile(req),
 	}, &out)
 	if err != nil {
-		return nil, err
+		return nil, withSettle(err, req)
 	}
 	c.inLocation(out.FinesAndFees)
 	return &PayFinesAndFeesResult{TxnIDs: out.TxnIds, FinesAndFees: out.FinesAndFees}, nil
@@ -76,31 +77,31 @@ func (c *Client) PayFinesAndFees(ctx context.Context, req *PayFinesAndFeesReques
 // is built on every call, so it makes one allocation.
 func payReconcile(req *PayFinesAndFeesRequest) string {
 	var b strings.Builder
-	b.Grow(150 + 12*len(req.MainTxnIDs))
+	b.Grow(190 + 21*len(req.MainTxnIDs))
 	var num [24]byte
-	b.WriteString("call GetFinesAndFees for PatronID ")
+	b.WriteString("settle it (Settle, or GetFinesAndFees for PatronID ")
 	b.Write(strconv.AppendInt(num[:0], int64(req.PatronID), 10))
-	b.WriteString(" and check the OutstandingAmount of MainTxnIDs ")
+	b.WriteString(" and compare the OutstandingAmount of MainTxnIDs ")
 	for i, id := range req.MainTxnIDs {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.Write(strconv.AppendInt(num[:0], int64(id), 10))
 	}
-	b.WriteString(" against what they owed before this payment of ")
+	b.WriteString(" with what they owed before this payment of ")
 	cents, _ := req.TxnAmount.Cents() // checked: at most 2 decimal places
 	b.Write(strconv.AppendInt(num[:0], cents/100, 10))
 	b.WriteByte('.')
 	b.WriteByte(byte('0' + cents%100/10))
 	b.WriteByte(byte('0' + cents%10))
+	b.WriteByte(')')
 	return b.String()
 }
 
 // GetFinesAndFees reads a patron's fines and fees: GET
-// .../patrons/{PatronID}/accounttransactions/finesfees. It is how a
-// caller settles a payment whose outcome is unknown: a charge the payment
-// named owes less than before (or is no longer listed) when the payment
-// went through.
+// .../patrons/{PatronID}/accounttransactions/finesfees. It is the
+// read-back Settle uses to settle a payment whose outcome is unknown: the
+// charges the payment named owe less than before when it went through.
 //
 // An answer that holds no list at all (neither a list nor an object with
 // FinesAndFees) is an error, never read as "owes nothing".

@@ -184,6 +184,14 @@ type PayFinesAndFeesRequest struct {
 	// Circ is the query flag circ. The partner document says false; so is
 	// the default.
 	Circ bool
+	// OwedBefore is what each charge in MainTxnIDs owed before this
+	// payment (its FineFee.OutstandingAmount), read just before paying. It
+	// is not sent to Polaris; when set, the error of a payment whose
+	// outcome is unknown carries a SettleRequest (see SettleRequestOf),
+	// since Polaris' read-back shows what charges owe, not the payments
+	// made. Optional; when set, it needs an amount greater than zero for
+	// every charge in MainTxnIDs and no other.
+	OwedBefore map[TxnID]Amount
 }
 
 // CreditCardPaymentData is the card service's packet for a finished card
@@ -301,6 +309,60 @@ func (r *FinesAndFeesResult) Outstanding(txn TxnID) (Amount, bool) {
 		}
 	}
 	return Amount{}, false
+}
+
+// SettleRequest holds what Settle needs to find a payment: store it with
+// the payment (an unknown payment's error carries one when the request
+// set OwedBefore, see SettleRequestOf) and settle later, after a restart
+// too; it encodes as JSON.
+type SettleRequest struct {
+	// PatronID is the patron whose charges were paid. Required, > 0.
+	PatronID PatronID `json:"patronId"`
+	// MainTxnIDs are the charges the payment named, in its order.
+	// Required, no repeats.
+	MainTxnIDs []TxnID `json:"mainTxnIds"`
+	// OwedBefore is what each of them owed before the payment
+	// (PayFinesAndFeesRequest.OwedBefore). Required: an amount greater
+	// than zero for every charge in MainTxnIDs and no other.
+	OwedBefore map[TxnID]Amount `json:"owedBefore"`
+	// Amount is the payment's TxnAmount, what the patron was charged:
+	// Settle compares it with what the charges went down by. Required.
+	Amount Amount `json:"amount"`
+	// SentAt is when the payment was sent. Required.
+	SentAt time.Time `json:"sentAt"`
+}
+
+// SettleResult is what Settle found.
+type SettleResult struct {
+	// Status is SettleApplied, SettleAbsent or SettleUnknown.
+	Status Settlement
+	// Charges are the named charges Polaris lists now, in the order of
+	// the request's MainTxnIDs, with what each still owes. On
+	// SettleAbsent they owe what they owed before: pay again with the
+	// same charges and amount.
+	Charges []FineFee
+	// Unlisted are the named charges Polaris no longer lists (paid in
+	// full, waived or removed: its list does not say which).
+	Unlisted []TxnID
+	// Recorded is how much the named charges' outstanding amounts went
+	// down since OwedBefore, when Polaris lists them all: what Polaris
+	// recorded against them.
+	Recorded Amount
+	// AmountDiffers reports an applied payment whose Recorded is not the
+	// request's Amount (or, for an amount above what the charges owed,
+	// not all they owed): the payment stands, the difference is for the
+	// library to settle.
+	AmountDiffers bool
+	// RetryAt, for SettleUnknown while the read-back may still lag (the
+	// payment was sent less than the settle grace ago), is when to settle
+	// again.
+	RetryAt time.Time
+	// Reason, for SettleUnknown when Polaris answered, says why what it
+	// shows is neither the payment nor its absence: a charge no longer
+	// listed, charges partly paid, or a charge owing more than before.
+	// Unless RetryAt is set, settling again will not change it: a person
+	// must look at the patron's account.
+	Reason string
 }
 
 // WorkflowAnswer answers a workflow prompt (DtoWorkflowAnswer), e.g. the

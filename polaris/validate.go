@@ -14,6 +14,9 @@ func (r *PayFinesAndFeesRequest) check() error {
 	checkPatron(&chk, r.PatronID)
 	checkAmount(&chk, "TxnAmount", r.TxnAmount, true)
 	checkTxnIDs(&chk, r.MainTxnIDs)
+	if r.OwedBefore != nil {
+		checkOwed(&chk, r.MainTxnIDs, r.OwedBefore)
+	}
 	checkMethod(&chk, "PaymentMethod", r.PaymentMethod)
 	chk.FreeText("FreeTextNote", r.FreeTextNote, MaxFreeTextNoteLen)
 	checkCard(&chk, &payCardFields, &r.CreditCardPaymentData)
@@ -94,6 +97,29 @@ func checkTxnIDs(chk *transport.Checks, ids []TxnID) {
 				chk.Add("MainTxnIDs", "must not name a transaction twice")
 				return
 			}
+		}
+	}
+}
+
+// checkOwed requires an amount owed, greater than zero, for every charge
+// in ids and no other, adding up to at most MaxAmountCents cents.
+func checkOwed(chk *transport.Checks, ids []TxnID, owed map[TxnID]Amount) {
+	const field = "OwedBefore"
+	var sum Amount
+	for _, id := range ids {
+		a, ok := owed[id]
+		switch {
+		case !ok || len(owed) != len(ids):
+			chk.Add(field, "needs what each charge in MainTxnIDs owed, and no other charge")
+			return
+		case a.Sign() <= 0 || a.DecimalPlaces() > 2 || a.Cmp(maxAmount) > 0:
+			chk.Add(field, "every amount must be greater than zero, with at most 2 decimal places, at most "+maxAmount.String())
+			return
+		}
+		var err error
+		if sum, err = sum.Add(a); err != nil || sum.Cmp(maxAmount) > 0 {
+			chk.Add(field, "must add up to at most "+maxAmount.String())
+			return
 		}
 	}
 }

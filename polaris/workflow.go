@@ -35,9 +35,15 @@ const workflowPath = apiPrefix + "/workflow/{WorkflowRequestGuid}"
 // An answer is never resent automatically once it may have reached
 // Polaris. If the connection fails or times out after the request was
 // written, Polaris answers 5xx, or its answer lacks the workflow's GUID or
-// status, the error is ErrOutcomeUnknown: read the patron's fines and fees
-// with GetFinesAndFees to see whether the charges were paid before
-// answering again.
+// status, the error is ErrOutcomeUnknown. Settle cannot settle it, and the
+// error carries no SettleRequest: an answer names neither the patron nor
+// the charges it pays, which belong to the checkout the workflow runs and
+// which no call of this package lists before they are paid, so there is
+// nothing owed before to compare with; and a checkout charge missing from
+// GetFinesAndFees afterwards may be paid or never made. Look in the
+// patron's account (in Leap) for the payment of the workflow's charges
+// before answering again; a charge of the checkout still owed in
+// GetFinesAndFees was not paid.
 func (c *Client) AnswerWorkflow(ctx context.Context, answer *WorkflowAnswer) (*WorkflowResult, error) {
 	if err := answer.check(); err != nil {
 		return nil, err
@@ -52,7 +58,7 @@ func (c *Client) AnswerWorkflow(ctx context.Context, answer *WorkflowAnswer) (*W
 		Path:      workflowPath,
 		PathArgs:  c.args(guid),
 		JSON:      workflowBodyOf(answer),
-		Reconcile: "call GetFinesAndFees for the workflow's patron and check whether the charges this answer paid are still owed (workflow " + guid + ")",
+		Reconcile: "Settle cannot tell: look in the patron's account (Leap) for the payment of workflow " + guid + "'s charges; one still owed in GetFinesAndFees was not paid",
 	}, &out)
 	if err != nil {
 		return nil, err

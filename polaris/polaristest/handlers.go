@@ -287,13 +287,14 @@ func (s *Server) handleFinesFees(w http.ResponseWriter, r *http.Request, _ fake.
 	fake.JSON(w, http.StatusOK, map[string]any{"FinesAndFees": fines})
 }
 
-// finesOf lists what p still owes, as Polaris writes fines and fees;
-// s.mu is held.
+// finesOf lists what p still owes (and what it paid in full, with
+// Options.ListPaidCharges), as Polaris writes fines and fees; s.mu is
+// held.
 func (s *Server) finesOf(p *patron, lag *fake.ReadLag) []map[string]any {
 	out := []map[string]any{}
 	for _, c := range p.charges {
 		owed := c.outstanding(lag)
-		if owed.Sign() <= 0 {
+		if owed.Sign() <= 0 && !s.opts.ListPaidCharges {
 			continue
 		}
 		out = append(out, map[string]any{

@@ -14,7 +14,7 @@
 //   - a secured patron (Patron.Secured) answers 409;
 //   - reload=true returns the fines and fees as they are after the payment,
 //     and a GET lists what the patron still owes (SetReadLag delays what
-//     it shows);
+//     it shows; Options.ListPaidCharges lists charges paid in full too);
 //   - StartWorkflow begins a workflow (a checkout with charges) that asks
 //     prompts (InputRequired) and completes when its charges are paid with
 //     the right amounts; an answer to a completed workflow is refused as
@@ -90,6 +90,12 @@ type Options struct {
 	TokenLifetime time.Duration
 	// AllowOverpayment is the branch setting overpayment=true needs.
 	AllowOverpayment bool
+	// ListPaidCharges makes the fines and fees (a GET, and a pay's reload)
+	// list charges paid in full too, with OutstandingAmount 0. Whether
+	// Polaris lists them is not documented; by default the fake lists only
+	// what is owed. polaris.Client.Settle needs them listed to settle a
+	// payment that paid its charges in full as applied.
+	ListPaidCharges bool
 	// TLS serves over TLS (see Server.CertPool).
 	TLS bool
 }
