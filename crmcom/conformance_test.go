@@ -118,5 +118,6 @@ func TestPrintsNoSecrets(t *testing.T) {
 		crmcom.AccountsReceivable{}, crmcom.AccountOwner{}, crmcom.Demographics{}, crmcom.DayMonthYear{},
 		crmcom.NamedEntity{}, crmcom.Unit{}, crmcom.User{}, crmcom.FinancialTransactionType{},
 		crmcom.PaymentMethod{}, crmcom.Invoice{}, crmcom.Bill{}, crmcom.LogInformation{},
+		crmcom.SettleRequest{}, crmcom.SettleResult{},
 	)
 }
