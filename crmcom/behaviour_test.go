@@ -66,7 +66,9 @@ func TestPayInvoicePaysTheWholeOutstandingAmount(t *testing.T) {
 	_, err = c.PayInvoice(ctx, payInvoice("I00000294"))
 	e := errOf(t, err, crmcom.ErrAlreadyApplied)
 	assert.Equal(t, "INVOICE_ALREADY_PAID", e.Code)
-	assert.Contains(t, err.Error(), "already applied: do not resend; call GetLatestPayments for the accounts receivable and look for a POSTED payment whose invoices_to_pay_set holds invoice_identifier number=I00000294")
+	assert.Contains(t, err.Error(), "already applied: do not resend; settle it (Settle, or GetLatestPayments for the accounts receivable and a POSTED payment whose invoices_to_pay_set holds it) for invoice_identifier number=I00000294")
+	_, ok := crmcom.SettleRequestOf(err)
+	assert.False(t, ok, "only an unknown outcome carries a settle request")
 	assert.Equal(t, 1, srv.Applied("I00000294"))
 	assert.Equal(t, 2, srv.CallsFor(crmcomtest.EndpointPayInvoice, "I00000294"), "the repeat reached the fake")
 }
@@ -162,7 +164,7 @@ func TestPaymentLifeCycle(t *testing.T) {
 	_, err = c.PostPayment(ctx, &crmcom.PostPaymentRequest{Payment: posted.Identifier()})
 	e := errOf(t, err, crmcom.ErrAlreadyApplied)
 	assert.Equal(t, "PAYMENT_ALREADY_POSTED", e.Code)
-	assert.Equal(t, "call ShowPayment for payment_identifier id="+string(posted.ID)+": life_cycle_state POSTED means it was applied", e.Reconcile)
+	assert.Equal(t, "settle it (Settle, or ShowPayment: life_cycle_state POSTED means it was applied) for payment_identifier id="+string(posted.ID), e.Reconcile)
 
 	_, err = reject(posted.Identifier())
 	assert.Equal(t, "INVALID_LIFE_CYCLE_STATE", errOf(t, err, crmcom.ErrNotApplied).Code, "a posted payment cannot be rejected")

@@ -12,8 +12,8 @@
 //     (payments/cancel);
 //   - ShowPayment, ListPayments (with AllPayments, an iterator over every
 //     page) and GetLatestPayments read payments back (payments/show,
-//     payments/list, payments/get_latest): how a caller settles an unknown
-//     outcome.
+//     payments/list, payments/get_latest);
+//   - Settle reads them to settle a call whose outcome was unknown.
 //
 // # Authentication
 //
@@ -45,6 +45,24 @@
 // whose answer does not show the payment CRM.COM recorded (its id) is
 // ErrOutcomeUnknown, and Error.Reconcile names the read-back to use
 // (GetLatestPayments or ShowPayment) and what to look for.
+//
+// # Settling unknown outcomes
+//
+// The error of a write whose outcome is unknown carries a SettleRequest
+// (SettleRequestOf; JSON, for an outbox): the call and its keys. Settle
+// reads CRM.COM back with it. A pay is applied when the account's latest
+// payments (GetLatestPayments) show a POSTED payment holding the invoice
+// or bill with nothing left outstanding; a create, when one carries your
+// reference in the user-defined field CreatePaymentRequest.ReferenceUDF
+// names (CRM.COM takes no reference of yours otherwise, so without it an
+// unknown create carries no SettleRequest); a post, reject or cancel, when
+// ShowPayment shows the payment POSTED, REJECTED or CANCELLED. The amount
+// CRM.COM recorded is compared exactly with what was charged. CRM.COM's
+// reads may lag behind its writes: a call not shown within the settle
+// grace after it was sent (WithSettleGrace, default one minute) stays
+// SettleUnknown, and only then is SettleAbsent: the same request may be
+// sent again (a pay of an invoice or bill paid meanwhile is refused as
+// ErrAlreadyApplied). Never send again while unknown.
 //
 // # Assumptions
 //

@@ -102,7 +102,8 @@ func ExampleClient_PayInvoice() {
 	// again: true
 }
 
-// An unknown outcome, settled with the read-back the error names.
+// An unknown outcome, settled by hand with the read-back the error names
+// (Client.Settle does it from the error's SettleRequest).
 func ExampleClient_PayInvoice_unknownOutcome() {
 	srv := exampleFake()
 	defer srv.Close()
@@ -123,7 +124,7 @@ func ExampleClient_PayInvoice_unknownOutcome() {
 	p := latest.Payments[0]
 	fmt.Println(p.LifeCycleState, p.InvoicesToPaySet[0].Number, "- it was paid")
 	// Output:
-	// call GetLatestPayments for the accounts receivable and look for a POSTED payment whose invoices_to_pay_set holds invoice_identifier number=I00000294 before paying it again
+	// settle it (Settle, or GetLatestPayments for the accounts receivable and a POSTED payment whose invoices_to_pay_set holds it) for invoice_identifier number=I00000294 before paying it again
 	// POSTED I00000294 - it was paid
 }
 
@@ -582,12 +583,112 @@ func ExampleWithFinishStartedWrites() {
 	// Output: POSTED <nil> - a definite outcome, not ErrOutcomeUnknown
 }
 
-func ExampleWithSettleGrace() {
-	srv := crmcomtest.NewServer(crmcomtest.Options{})
+// An unknown pay is settled from the request its error carries, which an
+// outbox stores (it is JSON) and settles after a restart too.
+func ExampleClient_Settle() {
+	srv := exampleFake()
 	defer srv.Close()
-	// A payment not found by the read-back within two minutes of sending
-	// stays unknown: the read-back may lag behind the write.
-	client, err := crmcom.New(srv.Config(), crmcom.WithSettleGrace(2*time.Minute))
-	fmt.Println(client != nil, err)
-	// Output: true <nil>
+	client, _ := crmcom.New(srv.Config())
+	ctx := context.Background()
+
+	// CRM.COM pays the invoice, then the connection drops.
+	srv.Inject(crmcomtest.Fault{Endpoint: crmcomtest.EndpointPayInvoice, Key: "I00000294", Action: crmcomtest.DropAfterApply})
+	req := examplePay("I00000294")
+	req.ExpectedAmount = crmcom.Cents(13800)
+	_, err := client.PayInvoice(ctx, req)
+	hint, ok := crmcom.SettleRequestOf(err)
+	fmt.Println(errors.Is(err, crmcom.ErrOutcomeUnknown), ok)
+
+	stored, _ := json.Marshal(hint) // into the outbox, beside the payment
+	var back crmcom.SettleRequest
+	_ = json.Unmarshal(stored, &back)
+	res, err := client.Settle(ctx, &back)
+	if err != nil {
+		fmt.Println("settle again later:", err)
+		return
+	}
+	switch res.Status {
+	case crmcom.SettleApplied:
+		p := res.Payments[0]
+		fmt.Println("applied:", p.LifeCycleState, res.Recorded, "differs:", res.AmountDiffers, "- never pay it again")
+	case crmcom.SettleAbsent:
+		fmt.Println("absent: pay it again")
+	default:
+		fmt.Println("unknown: settle again at", res.RetryAt)
+	}
+	// Output:
+	// true true
+	// applied: POSTED 138.00 differs: false - never pay it again
+}
+
+// CRM.COM takes no reference of the caller's own: put yours in a
+// user-defined string field and name it, and an unknown create can be
+// settled.
+func ExampleClient_Settle_createPayment() {
+	srv := exampleFake()
+	defer srv.Close()
+	client, _ := crmcom.New(srv.Config(), crmcom.WithSettleGrace(0))
+	ctx := context.Background()
+	req := &crmcom.CreatePaymentRequest{
+		AccountsReceivable: crmcom.AccountsReceivableIdentifier{Number: "192"},
+		Type:               crmcom.TypeIdentifier{Name: "Payment 1"},
+		LifeCycleState:     crmcom.Posted,
+		PaymentMethod:      crmcom.PaymentMethodIdentifier{Name: "Bank Transfer"},
+		PaymentAmount:      crmcom.Cents(2500),
+		UserDefinedFields:  crmcom.UserDefinedFields{UDFString1: "order-7731"},
+		ReferenceUDF:       1, // UDFString1 holds our reference
+	}
+
+	// The connection drops before CRM.COM creates the payment.
+	srv.Inject(crmcomtest.Fault{Endpoint: crmcomtest.EndpointCreate, Action: crmcomtest.DropBeforeApply})
+	_, err := client.CreatePayment(ctx, req)
+	hint, _ := crmcom.SettleRequestOf(err)
+	res, _ := client.Settle(ctx, hint)
+	fmt.Println(hint.Reference, res.Status)
+	if res.Status == crmcom.SettleAbsent {
+		_, err = client.CreatePayment(ctx, req) // safe to send again
+	}
+	res, _ = client.Settle(ctx, hint)
+	fmt.Println(err, res.Status, len(res.Payments), res.Recorded)
+	// Output:
+	// order-7731 absent
+	// <nil> applied 1 25.00
+}
+
+func ExampleSettleRequestOf() {
+	err := &crmcom.Error{Settle: &crmcom.SettleRequest{
+		Op:                 "PayInvoice",
+		AccountsReceivable: crmcom.AccountsReceivableIdentifier{Number: "192"},
+		Invoice:            crmcom.InvoiceIdentifier{Number: "I00000294"},
+	}}
+	hint, ok := crmcom.SettleRequestOf(fmt.Errorf("outbox: %w", err))
+	fmt.Println(hint.Op, hint.Invoice.Number, ok)
+	_, ok = crmcom.SettleRequestOf(errors.New("no crmcom error"))
+	fmt.Println(ok)
+	// Output:
+	// PayInvoice I00000294 true
+	// false
+}
+
+// A pay that does not show in the read-back stays unknown for the settle
+// grace after it was sent, as CRM.COM's reads may lag behind its writes;
+// only after it is it absent.
+func ExampleWithSettleGrace() {
+	srv := exampleFake()
+	defer srv.Close()
+	client, _ := crmcom.New(srv.Config(), crmcom.WithSettleGrace(time.Hour))
+	ctx := context.Background()
+	srv.Inject(crmcomtest.Fault{Endpoint: crmcomtest.EndpointPayInvoice, Action: crmcomtest.DropBeforeApply})
+	_, err := client.PayInvoice(ctx, examplePay("I00000295"))
+	hint, _ := crmcom.SettleRequestOf(err)
+
+	res, _ := client.Settle(ctx, hint)
+	fmt.Println("now:", res.Status, "- settle again at SentAt+1h:", res.RetryAt.Equal(hint.SentAt.Add(time.Hour)))
+
+	hint.SentAt = hint.SentAt.Add(-2 * time.Hour) // as if settled two hours later
+	res, _ = client.Settle(ctx, hint)
+	fmt.Println("two hours on:", res.Status, "- pay it again")
+	// Output:
+	// now: unknown - settle again at SentAt+1h: true
+	// two hours on: absent - pay it again
 }

@@ -19,7 +19,8 @@ const (
 
 // A payment call is never resent automatically once it may have reached
 // CRM.COM. Each one's doc comment says how to settle an unknown outcome;
-// Error.Reconcile repeats it with the identifier to look for.
+// Error.Reconcile repeats it with the identifier to look for, and
+// Error.Settle carries the SettleRequest for Settle (SettleRequestOf).
 
 // PayInvoice creates a POSTED payment for the whole outstanding amount of
 // one invoice: POST payments/pay_invoice. The result is the payment
@@ -30,10 +31,11 @@ const (
 // Config.AlreadyAppliedCodes) is ErrAlreadyApplied: never pay it again.
 // If the connection fails or times out after the request was written,
 // CRM.COM answers 5xx, or its answer shows no payment id, the error is
-// ErrOutcomeUnknown: call GetLatestPayments for the accounts receivable
-// and look for a POSTED payment whose invoices_to_pay_set holds the
-// invoice before paying it again. A refused token is renewed and the call
-// resent once, as the refusal proves it was not applied.
+// ErrOutcomeUnknown and carries a SettleRequest (SettleRequestOf): settle
+// it with Settle, which reads GetLatestPayments for the accounts
+// receivable and looks for a POSTED payment whose invoices_to_pay_set
+// holds the invoice, before paying it again. A refused token is renewed
+// and the call resent once, as the refusal proves it was not applied.
 func (c *Client) PayInvoice(ctx context.Context, req *PayInvoiceRequest) (*PayResult, error) {
 	if err := req.check(opPayInvoice); err != nil {
 		return nil, err
@@ -53,14 +55,18 @@ func (c *Client) PayInvoice(ctx context.Context, req *PayInvoiceRequest) (*PayRe
 		Notes:              req.Notes,
 		udfBody:            req.UserDefinedFields.wire(loc),
 	}}
-	return c.pay(ctx, opPayInvoice, "/payments/pay_invoice", sc, invoiceReconcile.of(req.Invoice.fields()), req.ExpectedAmount)
+	res, err := c.pay(ctx, opPayInvoice, "/payments/pay_invoice", sc, invoiceReconcile.of(req.Invoice.fields()), req.ExpectedAmount)
+	if err != nil {
+		return nil, withSettle(err, SettleRequest{Op: opPayInvoice, AccountsReceivable: req.AccountsReceivable, Invoice: req.Invoice, Amount: req.ExpectedAmount})
+	}
+	return res, nil
 }
 
 // PayBill creates a POSTED payment for the whole outstanding amount of one
 // bill: POST payments/pay_bill. It behaves as PayInvoice does; CRM.COM
 // refusing because the bill is already paid is ErrAlreadyApplied, and an
-// unknown outcome is settled with GetLatestPayments, looking for a POSTED
-// payment whose bills_to_pay_set holds the bill.
+// unknown outcome is settled with Settle, which reads GetLatestPayments
+// and looks for a POSTED payment whose bills_to_pay_set holds the bill.
 func (c *Client) PayBill(ctx context.Context, req *PayBillRequest) (*PayResult, error) {
 	if err := req.check(opPayBill); err != nil {
 		return nil, err
@@ -80,22 +86,26 @@ func (c *Client) PayBill(ctx context.Context, req *PayBillRequest) (*PayResult, 
 		Notes:              req.Notes,
 		udfBody:            req.UserDefinedFields.wire(loc),
 	}}
-	return c.pay(ctx, opPayBill, "/payments/pay_bill", sc, billReconcile.of(req.Bill.fields()), req.ExpectedAmount)
+	res, err := c.pay(ctx, opPayBill, "/payments/pay_bill", sc, billReconcile.of(req.Bill.fields()), req.ExpectedAmount)
+	if err != nil {
+		return nil, withSettle(err, SettleRequest{Op: opPayBill, AccountsReceivable: req.AccountsReceivable, Bill: req.Bill, Amount: req.ExpectedAmount})
+	}
+	return res, nil
 }
 
 // The advice on an unknown outcome, per identifier field; see reconcile.
 var (
 	invoiceReconcile = newReconcileTexts((&InvoiceIdentifier{}).fields(), func(field string) string {
-		return "call GetLatestPayments for the accounts receivable and look for a POSTED payment whose invoices_to_pay_set holds invoice_identifier " +
+		return "settle it (Settle, or GetLatestPayments for the accounts receivable and a POSTED payment whose invoices_to_pay_set holds it) for invoice_identifier " +
 			field + "={key} before paying it again"
 	})
 	billReconcile = newReconcileTexts((&BillIdentifier{}).fields(), func(field string) string {
-		return "call GetLatestPayments for the accounts receivable and look for a POSTED payment whose bills_to_pay_set holds bill_identifier " +
+		return "settle it (Settle, or GetLatestPayments for the accounts receivable and a POSTED payment whose bills_to_pay_set holds it) for bill_identifier " +
 			field + "={key} before paying it again"
 	})
 	createReconcile = newReconcileTexts((&AccountsReceivableIdentifier{}).fields(), func(field string) string {
-		return "call GetLatestPayments for accounts_receivable_identifier " + field +
-			"={key} and look for the payment (its amount, received_on, or a key of yours in a user-defined field) before creating it again"
+		return "settle it (Settle, if CreatePaymentRequest.ReferenceUDF names your reference; or GetLatestPayments: the payment's amount, received_on or your reference) for accounts_receivable_identifier " +
+			field + "={key} before creating it again"
 	})
 	postReconcile   = showReconcile(Posted)
 	rejectReconcile = showReconcile(Rejected)
@@ -104,7 +114,7 @@ var (
 
 func showReconcile(state LifeCycleState) reconcileTexts {
 	return newReconcileTexts((&PaymentIdentifier{}).fields(), func(field string) string {
-		return "call ShowPayment for payment_identifier " + field + "={key}: life_cycle_state " + string(state) + " means it was applied"
+		return "settle it (Settle, or ShowPayment: life_cycle_state " + string(state) + " means it was applied) for payment_identifier " + field + "={key}"
 	})
 }
 
@@ -161,9 +171,13 @@ func (c *Client) pay(ctx context.Context, op, path string, sc *summaryCall[payBo
 //
 // If the connection fails or times out after the request was written,
 // CRM.COM answers 5xx, or its answer shows no payment id, the error is
-// ErrOutcomeUnknown: call GetLatestPayments for the accounts receivable and
-// look for the payment (its amount, received_on, or a key of yours in a
-// user-defined field) before creating it again.
+// ErrOutcomeUnknown. CRM.COM takes no reference of the caller's own, so
+// put yours in a user-defined string field and name it in
+// req.ReferenceUDF: the error then carries a SettleRequest
+// (SettleRequestOf), and Settle finds the payment by that reference with
+// GetLatestPayments. Without one, call GetLatestPayments for the accounts
+// receivable and look for the payment (its amount, received_on) before
+// creating it again.
 func (c *Client) CreatePayment(ctx context.Context, req *CreatePaymentRequest) (*PaymentSummary, error) {
 	if err := req.check(opCreatePayment); err != nil {
 		return nil, err
@@ -190,7 +204,12 @@ func (c *Client) CreatePayment(ctx context.Context, req *CreatePaymentRequest) (
 	for _, bill := range req.BillsToPay {
 		sc.body.BillsToPay = append(sc.body.BillsToPay, billToPay{Bill: bill})
 	}
-	return summary(ctx, c, opCreatePayment, "/payments/create", sc, req.LifeCycleState, createReconcile.of(req.AccountsReceivable.fields()))
+	res, err := summary(ctx, c, opCreatePayment, "/payments/create", sc, req.LifeCycleState, createReconcile.of(req.AccountsReceivable.fields()))
+	if err != nil && req.ReferenceUDF != 0 {
+		return nil, withSettle(err, SettleRequest{Op: opCreatePayment, AccountsReceivable: req.AccountsReceivable,
+			ReferenceUDF: req.ReferenceUDF, Reference: req.udfString(req.ReferenceUDF), Amount: req.PaymentAmount})
+	}
+	return res, err
 }
 
 // PostPayment posts a DRAFT payment: POST payments/post. The result is the
@@ -198,14 +217,19 @@ func (c *Client) CreatePayment(ctx context.Context, req *CreatePaymentRequest) (
 //
 // CRM.COM refusing because the payment is already posted is
 // ErrAlreadyApplied; a payment in another state (REJECTED, CANCELLED) is
-// refused, ErrNotApplied. An unknown outcome is settled with ShowPayment:
+// refused, ErrNotApplied. An unknown outcome is settled with Settle (the
+// error carries its SettleRequest), which reads ShowPayment:
 // life_cycle_state POSTED means the post was applied.
 func (c *Client) PostPayment(ctx context.Context, req *PostPaymentRequest) (*PaymentSummary, error) {
 	if err := req.check(opPostPayment); err != nil {
 		return nil, err
 	}
 	sc := &summaryCall[lifeCycleBody, *lifeCycleBody]{body: lifeCycleBody{Payment: &req.Payment}}
-	return summary(ctx, c, opPostPayment, "/payments/post", sc, Posted, postReconcile.of(req.Payment.fields()))
+	res, err := summary(ctx, c, opPostPayment, "/payments/post", sc, Posted, postReconcile.of(req.Payment.fields()))
+	if err != nil {
+		return nil, withSettle(err, SettleRequest{Op: opPostPayment, Payment: req.Payment})
+	}
+	return res, nil
 }
 
 // RejectPayment rejects a DRAFT payment: POST payments/reject. The result
@@ -213,14 +237,19 @@ func (c *Client) PostPayment(ctx context.Context, req *PostPaymentRequest) (*Pay
 //
 // CRM.COM refusing because the payment is already rejected is
 // ErrAlreadyApplied; a payment in another state is refused,
-// ErrNotApplied. An unknown outcome is settled with ShowPayment:
-// life_cycle_state REJECTED means the rejection was applied.
+// ErrNotApplied. An unknown outcome is settled with Settle (the error
+// carries its SettleRequest), which reads ShowPayment: life_cycle_state
+// REJECTED means the rejection was applied.
 func (c *Client) RejectPayment(ctx context.Context, req *RejectPaymentRequest) (*PaymentSummary, error) {
 	if err := req.check(opRejectPayment); err != nil {
 		return nil, err
 	}
 	sc := &summaryCall[lifeCycleBody, *lifeCycleBody]{body: lifeCycleBody{Payment: &req.Payment, RejectionReason: &req.RejectionReason}}
-	return summary(ctx, c, opRejectPayment, "/payments/reject", sc, Rejected, rejectReconcile.of(req.Payment.fields()))
+	res, err := summary(ctx, c, opRejectPayment, "/payments/reject", sc, Rejected, rejectReconcile.of(req.Payment.fields()))
+	if err != nil {
+		return nil, withSettle(err, SettleRequest{Op: opRejectPayment, Payment: req.Payment})
+	}
+	return res, nil
 }
 
 // summary sends a write whose answer is a payment summary and returns it.
@@ -240,8 +269,9 @@ func summary[B any, PB interface {
 //
 // CRM.COM refusing because the payment is already cancelled is
 // ErrAlreadyApplied; a payment that is not POSTED is refused,
-// ErrNotApplied. An unknown outcome is settled with ShowPayment:
-// life_cycle_state CANCELLED means the cancellation was applied.
+// ErrNotApplied. An unknown outcome is settled with Settle (the error
+// carries its SettleRequest), which reads ShowPayment: life_cycle_state
+// CANCELLED means the cancellation was applied.
 func (c *Client) CancelPayment(ctx context.Context, req *CancelPaymentRequest) (*CancelPaymentResult, error) {
 	if err := req.check(opCancelPayment); err != nil {
 		return nil, err
@@ -274,5 +304,8 @@ func (c *Client) CancelPayment(ctx context.Context, req *CancelPaymentRequest) (
 		res.Cancellation.in(c.cfg.Location)
 		return nil
 	})
-	return res, err
+	if err != nil {
+		return nil, withSettle(err, SettleRequest{Op: opCancelPayment, Payment: req.Payment})
+	}
+	return res, nil
 }

@@ -180,6 +180,26 @@ func (u *UserDefinedFields) wire(loc *time.Location) *udfBody {
 	}
 }
 
+// udfString returns UDFString1 to UDFString8 by number; "" for any other.
+func (u *UserDefinedFields) udfString(n int) string {
+	return pickString(n, u.UDFString1, u.UDFString2, u.UDFString3, u.UDFString4,
+		u.UDFString5, u.UDFString6, u.UDFString7, u.UDFString8)
+}
+
+// udfString returns UDFString1 to UDFString8 by number; "" for any other.
+func (u *UserDefinedValues) udfString(n int) string {
+	return pickString(n, u.UDFString1, u.UDFString2, u.UDFString3, u.UDFString4,
+		u.UDFString5, u.UDFString6, u.UDFString7, u.UDFString8)
+}
+
+// pickString returns the n-th (from 1) of ss, or "".
+func pickString(n int, ss ...string) string {
+	if n < 1 || n > len(ss) {
+		return ""
+	}
+	return ss[n-1]
+}
+
 // UserDefinedValues are the user-defined fields of a payment as CRM.COM
 // returns them.
 type UserDefinedValues struct {
@@ -282,6 +302,15 @@ type CreatePaymentRequest struct {
 	// InvoicesToPay and BillsToPay name what the payment pays. Optional.
 	InvoicesToPay []InvoiceIdentifier
 	BillsToPay    []BillIdentifier
+	// ReferenceUDF names the user-defined string field, 1 to 8 for
+	// UDFString1 to UDFString8, that holds your own reference for this
+	// payment, one no other payment of the account carries. It is not
+	// sent to CRM.COM (the field itself is); when set, the error of a
+	// create whose outcome is unknown carries a SettleRequest (see
+	// SettleRequestOf) that finds the payment by that reference. CRM.COM
+	// takes no reference of the caller's own, so without one an unknown
+	// create cannot be settled. Optional.
+	ReferenceUDF int
 }
 
 // PayInvoiceRequest pays the whole outstanding amount of one invoice
@@ -315,7 +344,8 @@ type PayInvoiceRequest struct {
 	UserDefinedFields
 	// ExpectedAmount is what the customer was charged, if you want it
 	// checked. It is not sent: CRM.COM pays the whole outstanding amount,
-	// and when that differs, PayResult.AmountDiffers says so. Optional.
+	// and when that differs, PayResult.AmountDiffers says so (or, after an
+	// unknown outcome, SettleResult.AmountDiffers). Optional.
 	ExpectedAmount Amount
 }
 
@@ -351,6 +381,43 @@ type PayBillRequest struct {
 	// ExpectedAmount is what the customer was charged, if you want it
 	// checked; see PayInvoiceRequest.ExpectedAmount.
 	ExpectedAmount Amount
+}
+
+// SettleRequest holds what Settle needs to find out what became of a call
+// whose outcome was unknown: store it with the payment (an unknown call's
+// error carries one, see SettleRequestOf) and settle later, after a
+// restart too; it encodes as JSON. Op says which call it was and which of
+// the other fields it uses.
+type SettleRequest struct {
+	// Op is the call, as its error names it: "PayInvoice", "PayBill",
+	// "CreatePayment", "PostPayment", "RejectPayment" or "CancelPayment".
+	// Required.
+	Op string `json:"op"`
+	// AccountsReceivable is the account the payment was allocated to.
+	// Required for PayInvoice, PayBill and CreatePayment.
+	AccountsReceivable AccountsReceivableIdentifier `json:"accountsReceivable,omitzero"`
+	// Invoice is the invoice PayInvoice paid. Required for PayInvoice.
+	Invoice InvoiceIdentifier `json:"invoice,omitzero"`
+	// Bill is the bill PayBill paid. Required for PayBill.
+	Bill BillIdentifier `json:"bill,omitzero"`
+	// ReferenceUDF and Reference are, for CreatePayment, the user-defined
+	// string field (1 to 8) and your reference in it that only this
+	// payment carries (CreatePaymentRequest.ReferenceUDF). Required for
+	// CreatePayment.
+	ReferenceUDF int    `json:"referenceUdf,omitempty"`
+	Reference    string `json:"reference,omitempty"`
+	// Payment is the payment PostPayment, RejectPayment or CancelPayment
+	// changes. Required for those.
+	Payment PaymentIdentifier `json:"payment,omitzero"`
+	// Amount is what the customer was charged: Settle compares it exactly
+	// with what CRM.COM recorded. Required for CreatePayment (its
+	// PaymentAmount); for PayInvoice and PayBill it is ExpectedAmount, and
+	// zero (not given) is not compared; the errors of PostPayment,
+	// RejectPayment and CancelPayment carry none (set, it is compared
+	// with the payment's amount).
+	Amount Amount `json:"amount"`
+	// SentAt is when the call was sent. Required.
+	SentAt time.Time `json:"sentAt"`
 }
 
 // PostPaymentRequest posts a DRAFT payment (POST payments/post).
@@ -428,6 +495,30 @@ type CancelPaymentResult struct {
 	Payment PaymentSummary `json:"payment"`
 	// Cancellation is the payment cancellation CRM.COM created and posted.
 	Cancellation PaymentSummary `json:"payment_cancellation"`
+}
+
+// SettleResult is what Settle found.
+type SettleResult struct {
+	// Status is SettleApplied, SettleAbsent or SettleUnknown.
+	Status Settlement
+	// Payments are what CRM.COM holds for the call, with the fields Settle
+	// asked for (ids, number, reference number, state, amount): for
+	// PayInvoice and PayBill, the POSTED payment that paid the invoice or
+	// bill; for CreatePayment, every payment carrying the reference (more
+	// than one: it was created more than once); for PostPayment,
+	// RejectPayment and CancelPayment, the payment as it stands, whatever
+	// the Status (when absent, its LifeCycleState says what sending again
+	// meets: DRAFT can still be posted or rejected, POSTED cancelled).
+	Payments []Payment
+	// Recorded is the sum of their amounts.
+	Recorded Amount
+	// AmountDiffers reports an applied call whose recorded amount is not
+	// the request's Amount (when it has one): the payment stands, the
+	// difference is yours to settle.
+	AmountDiffers bool
+	// RetryAt, for SettleUnknown because the read-back may still lag, is
+	// when to settle again.
+	RetryAt time.Time
 }
 
 // ListPaymentsResult is one page of payments/list.

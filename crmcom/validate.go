@@ -137,6 +137,13 @@ func (r *CreatePaymentRequest) check(op string) error {
 	for i := range r.BillsToPay {
 		checkIdentifier(&chk, "BillsToPay["+strconv.Itoa(i)+"]", r.BillsToPay[i].fields(), true)
 	}
+	switch n := r.ReferenceUDF; {
+	case n == 0:
+	case n < 1 || n > 8:
+		checkReferenceUDF(&chk, n)
+	case r.udfString(n) == "":
+		chk.Add("ReferenceUDF", "names UDFString"+strconv.Itoa(n)+", which is empty: it must hold your reference")
+	}
 	return chk.Err(partner, op)
 }
 

@@ -143,7 +143,9 @@ func TestWireCreatePaymentMatchesTheDocument(t *testing.T) {
 	t.Parallel()
 	c, m := newMock(t, docCreateToken)
 	m.on(http.MethodPost, "/payments/create", 200, fixture(t, "create-response.json"))
-	res, err := c.CreatePayment(context.Background(), docCreate(t))
+	req := docCreate(t)
+	req.ReferenceUDF = 1 // for settling only: the body stays the document's
+	res, err := c.CreatePayment(context.Background(), req)
 	require.NoError(t, err)
 	assert.Equal(t, crmcom.ID("BF2392E94DB88F496656F6AFE860A673"), res.ID)
 
@@ -412,8 +414,14 @@ func TestWirePayInvoiceAnswers(t *testing.T) {
 			assert.Equal(t, "PayInvoice", e.Op)
 			assert.Equal(t, 1, e.Attempts)
 			if tc.want != crmcom.ErrNotApplied {
-				assert.Equal(t, "call GetLatestPayments for the accounts receivable and look for a POSTED payment"+
-					" whose invoices_to_pay_set holds invoice_identifier reference_number=328 before paying it again", e.Reconcile)
+				assert.Equal(t, "settle it (Settle, or GetLatestPayments for the accounts receivable and a POSTED payment"+
+					" whose invoices_to_pay_set holds it) for invoice_identifier reference_number=328 before paying it again", e.Reconcile)
+			}
+			hint, ok := crmcom.SettleRequestOf(err)
+			assert.Equal(t, tc.want == crmcom.ErrOutcomeUnknown, ok, "a settle request on an unknown outcome only")
+			if ok {
+				assert.Equal(t, "PayInvoice", hint.Op)
+				assert.Equal(t, crmcom.ID("328"), hint.Invoice.ReferenceNumber)
 			}
 			if tc.want == crmcom.ErrNotApplied {
 				assert.NotErrorIs(t, err, crmcom.ErrTemporary, "a refusal needs a fix")

@@ -24,16 +24,16 @@ func crmcomDemo(ctx context.Context, d *demo) error {
 	}
 	d.say("crmcom.New with the fake's URL, username, password and organisation")
 
-	pay := func(number crmcom.ID) (*crmcom.PayResult, error) {
+	pay := func(number crmcom.ID, charged int64) (*crmcom.PayResult, error) {
 		return client.PayInvoice(ctx, &crmcom.PayInvoiceRequest{
 			AccountsReceivable: crmcom.AccountsReceivableIdentifier{Number: account},
 			Invoice:            crmcom.InvoiceIdentifier{Number: number},
 			Type:               crmcom.TypeIdentifier{Name: crmcomtest.PaymentType},
 			PaymentMethod:      crmcom.PaymentMethodIdentifier{Name: crmcomtest.DirectDebit},
-			ExpectedAmount:     crmcom.Cents(13800),
+			ExpectedAmount:     crmcom.Cents(charged),
 		})
 	}
-	res, err := pay(invoice)
+	res, err := pay(invoice, 13800)
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func crmcomDemo(ctx context.Context, d *demo) error {
 	d.detail("payment number %s, reference %s, %s, %s (the SDK logged in first: %d login, the token in the JSON body)",
 		res.Payment.Number, res.Payment.ReferenceNumber, res.Payment.PaymentAmount, res.Payment.LifeCycleState, srv.Logins())
 
-	_, err = pay(invoice)
+	_, err = pay(invoice, 13800)
 	var e *crmcom.Error
 	if err := expect(errors.Is(err, crmcom.ErrAlreadyApplied) && errors.As(err, &e), "second pay: %v", err); err != nil {
 		return err
@@ -79,12 +79,27 @@ func crmcomDemo(ctx context.Context, d *demo) error {
 	d.say("CancelPayment: cancellation %s of %s posted; RejectPayment of the cancelled payment -> %s, not applied", cancelled.Cancellation.Number, cancelled.Cancellation.PaymentAmount, e.Code)
 
 	srv.Inject(crmcomtest.Fault{Endpoint: crmcomtest.EndpointPayInvoice, Key: cut, Action: crmcomtest.DropAfterApply})
-	_, err = pay(cut)
+	_, err = pay(cut, 6000)
 	if err := expect(errors.Is(err, crmcom.ErrOutcomeUnknown) && errors.As(err, &e), "cut pay: %v", err); err != nil {
 		return err
 	}
 	d.say("CRM.COM pays %s, then the connection drops -> errors.Is(err, crmcom.ErrOutcomeUnknown), not resent", cut)
 	d.detail("reconcile: %s", e.Reconcile)
+	hint, ok := crmcom.SettleRequestOf(err)
+	if err := expect(ok, "cut pay without a settle request: %v", err); err != nil {
+		return err
+	}
+	settled, err := client.Settle(ctx, hint)
+	if err != nil {
+		return err
+	}
+	if err := expect(settled.Status == crmcom.SettleApplied && len(settled.Payments) == 1 && !settled.AmountDiffers, "settled %+v", settled); err != nil {
+		return err
+	}
+	d.detail("Settle(SettleRequestOf(err)) (op %s, accounts receivable %s, invoice %s, %s charged; JSON for an outbox) -> %s: payment number %s, reference %s, %s recorded, differs: %t",
+		hint.Op, hint.AccountsReceivable.Number, hint.Invoice.Number, hint.Amount, settled.Status,
+		settled.Payments[0].Number, settled.Payments[0].ReferenceNumber, settled.Recorded, settled.AmountDiffers)
+	d.detail("not showing yet would be %s until %s after sending (WithSettleGrace), then %s: pay again", crmcom.SettleUnknown, crmcom.DefaultSettleGrace, crmcom.SettleAbsent)
 	latest, err := client.GetLatestPayments(ctx, &crmcom.GetLatestPaymentsRequest{
 		AccountsReceivable: crmcom.AccountsReceivableIdentifier{Number: account}, Number: 1,
 		FieldsSet: []string{"life_cycle_state", "invoices_to_pay_set"},
@@ -96,7 +111,7 @@ func crmcomDemo(ctx context.Context, d *demo) error {
 	if err := expect(len(p.InvoicesToPaySet) == 1 && p.InvoicesToPaySet[0].Number == cut, "latest payment %+v", p); err != nil {
 		return err
 	}
-	d.detail("GetLatestPayments(%s) shows a %s payment of invoice %s: it was paid, so it is not paid again", account, p.LifeCycleState, cut)
+	d.detail("by hand: GetLatestPayments(%s) shows a %s payment of invoice %s: it was paid, so it is not paid again", account, p.LifeCycleState, cut)
 
 	srv.ExpireTokens()
 	if _, err := client.ShowPayment(ctx, &crmcom.ShowPaymentRequest{Payment: res.Payment.Identifier()}); err != nil {
