@@ -6,12 +6,12 @@
 // own typed client package, built the same way:
 //
 //	package     partner system                                      main calls
-//	citrus      Citrus County FL cashiering (IPS, ServiceStack)      PostPayment, Authenticate
-//	accela      Accela Civic Platform, Construct API v4              InitializePayment, CommitPayment, VoidPayment, ListRecordPayments
-//	oraclepsc   Oracle Fusion Public Sector Community Development    CreateCheckoutPayment, ListCheckoutPayments, AllCheckoutPayments, GetCheckoutPayment
+//	citrus      Citrus County FL cashiering (IPS, ServiceStack)      PostPayment, Authenticate, Settle
+//	accela      Accela Civic Platform, Construct API v4              InitializePayment, CommitPayment, VoidPayment, ListRecordPayments, Settle
+//	oraclepsc   Oracle Fusion Public Sector Community Development    CreateCheckoutPayment, ListCheckoutPayments, AllCheckoutPayments, GetCheckoutPayment, Settle
 //	crmcom      CRM.COM Web API                                      PayInvoice, PayBill, CreatePayment, PostPayment, RejectPayment, CancelPayment,
-//	                                                                 ShowPayment, ListPayments, AllPayments, GetLatestPayments, Login, Close
-//	polaris     Polaris ILS Application Services (Leap)              PayFinesAndFees, AnswerWorkflow, GetFinesAndFees, Authenticate
+//	                                                                 ShowPayment, ListPayments, AllPayments, GetLatestPayments, Login, Close, Settle
+//	polaris     Polaris ILS Application Services (Leap)              PayFinesAndFees, AnswerWorkflow, GetFinesAndFees, Authenticate, Settle
 //
 // Every package offers New(cfg Config, opts ...Option) (*Client, error):
 // Config holds what a backend loads from its settings (base URLs,

@@ -2,7 +2,6 @@ package accela
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/civicpay/datapump/internal/transport"
@@ -41,7 +40,7 @@ func (c *Client) Settle(ctx context.Context, req *SettleRequest) (*SettleResult,
 	for _, p := range res.Payments {
 		sum, err := res.Recorded.Add(p.Amount)
 		if err != nil {
-			return res, &Error{Partner: partner, Op: opSettle, Message: "the recorded amounts do not add up exactly"}
+			return res, &Error{Partner: partner, Op: opSettle, Outcome: NotApplied, Message: "the recorded amounts do not add up exactly"}
 		}
 		res.Recorded = sum
 	}
@@ -78,11 +77,10 @@ func SettleRequestOf(err error) (*SettleRequest, bool) {
 // withSettle attaches the settle request of a commit to its error when
 // the outcome is unknown.
 func withSettle(err error, req *CommitPaymentRequest) error {
-	var e *Error
-	if len(req.RecordIDs) > 0 && errors.As(err, &e) && e.Outcome == OutcomeUnknown {
-		e.Settle = &SettleRequest{
-			TransactionID: req.TransactionID, RecordIDs: req.RecordIDs, Amount: req.Amount, SentAt: time.Now(),
+	return transport.AttachSettle(err, func(sentAt time.Time) *SettleRequest {
+		if len(req.RecordIDs) == 0 {
+			return nil // without the records there is nothing to read back
 		}
-	}
-	return err
+		return &SettleRequest{TransactionID: req.TransactionID, RecordIDs: req.RecordIDs, Amount: req.Amount, SentAt: sentAt}
+	})
 }

@@ -48,9 +48,7 @@ func SettleRequestOf(err error) (*SettleRequest, bool) {
 // withSettle attaches the settle request of a post to its error when the
 // outcome is unknown.
 func withSettle(err error, req *PostPaymentRequest) error {
-	var e *Error
-	if errors.As(err, &e) && e.Outcome == OutcomeUnknown {
-		e.Settle = &SettleRequest{BillerReference: req.BillerReference, Amount: req.Amount, SentAt: time.Now()}
-	}
-	return err
+	return transport.AttachSettle(err, func(sentAt time.Time) *SettleRequest {
+		return &SettleRequest{BillerReference: req.BillerReference, Amount: req.Amount, SentAt: sentAt}
+	})
 }

@@ -2,7 +2,6 @@ package crmcom
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"time"
 
@@ -255,10 +254,8 @@ func SettleRequestOf(err error) (*SettleRequest, bool) {
 // withSettle attaches hint, sent now, to err when the call's outcome is
 // unknown. It is called on the error path only.
 func withSettle(err error, hint SettleRequest) error {
-	var e *Error
-	if errors.As(err, &e) && e.Outcome == OutcomeUnknown {
-		hint.SentAt = time.Now()
-		e.Settle = &hint
-	}
-	return err
+	return transport.AttachSettle(err, func(sentAt time.Time) *SettleRequest {
+		hint.SentAt = sentAt
+		return &hint
+	})
 }

@@ -2,7 +2,6 @@ package oraclepsc
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/civicpay/datapump/internal/transport"
@@ -92,11 +91,7 @@ func SettleRequestOf(err error) (*SettleRequest, bool) {
 // withSettle attaches the settle request of a create to its error when
 // the outcome is unknown.
 func withSettle(err error, req *CreateCheckoutPaymentRequest) error {
-	var e *Error
-	if errors.As(err, &e) && e.Outcome == OutcomeUnknown {
-		e.Settle = &SettleRequest{
-			CheckoutID: req.CheckoutID, PaymentReferenceID: req.PaymentReferenceID, Amount: req.LineAmount, SentAt: time.Now(),
-		}
-	}
-	return err
+	return transport.AttachSettle(err, func(sentAt time.Time) *SettleRequest {
+		return &SettleRequest{CheckoutID: req.CheckoutID, PaymentReferenceID: req.PaymentReferenceID, Amount: req.LineAmount, SentAt: sentAt}
+	})
 }

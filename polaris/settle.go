@@ -2,7 +2,6 @@ package polaris
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -151,12 +150,13 @@ func SettleRequestOf(err error) (*SettleRequest, bool) {
 // withSettle attaches the settle request of a payment to its error when
 // the outcome is unknown and the request said what its charges owed.
 func withSettle(err error, req *PayFinesAndFeesRequest) error {
-	var e *Error
-	if len(req.OwedBefore) > 0 && errors.As(err, &e) && e.Outcome == OutcomeUnknown {
-		e.Settle = &SettleRequest{
-			PatronID: req.PatronID, MainTxnIDs: slices.Clone(req.MainTxnIDs), OwedBefore: maps.Clone(req.OwedBefore),
-			Amount: req.TxnAmount, SentAt: time.Now(),
+	return transport.AttachSettle(err, func(sentAt time.Time) *SettleRequest {
+		if len(req.OwedBefore) == 0 {
+			return nil // without what the charges owed there is nothing to compare
 		}
-	}
-	return err
+		return &SettleRequest{
+			PatronID: req.PatronID, MainTxnIDs: slices.Clone(req.MainTxnIDs), OwedBefore: maps.Clone(req.OwedBefore),
+			Amount: req.TxnAmount, SentAt: sentAt,
+		}
+	})
 }

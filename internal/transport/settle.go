@@ -71,3 +71,19 @@ func SettleOf[T any](err error) (T, bool) {
 	v, ok := e.Settle.(T)
 	return v, ok
 }
+
+// AttachSettle attaches the settle request hint builds to err when err is
+// an *Error whose outcome is unknown, and returns err; on any other error
+// (or nil) it does nothing, so a partner calls it on the error path of
+// every write. hint gets the time the call counts as sent (now, in UTC and
+// without a monotonic reading, so it comes back from JSON equal) and
+// returns nil when the call holds no keys to settle with.
+func AttachSettle[T any](err error, hint func(sentAt time.Time) *T) error {
+	var e *Error
+	if errors.As(err, &e) && e.Outcome == OutcomeUnknown {
+		if h := hint(time.Now().UTC().Round(0)); h != nil {
+			e.Settle = h
+		}
+	}
+	return err
+}
