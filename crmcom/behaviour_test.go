@@ -477,15 +477,16 @@ func TestJWTRenewedBeforeItsExpiry(t *testing.T) {
 // CRM.COM would refuse it.
 func TestIdleTokenRenewed(t *testing.T) {
 	t.Parallel()
-	srv := crmcomtest.NewServer(crmcomtest.Options{IdleTimeout: 400 * time.Millisecond})
+	// Generous times, so a loaded machine's slow call does not look idle.
+	srv := crmcomtest.NewServer(crmcomtest.Options{IdleTimeout: 1200 * time.Millisecond})
 	t.Cleanup(srv.Close)
 	srv.AddAccount(crmcomtest.Account{Number: "192"})
 	cfg := srv.Config()
-	cfg.IdleLifetime = 300 * time.Millisecond
+	cfg.IdleLifetime = 900 * time.Millisecond
 	c, err := crmcom.New(cfg)
 	require.NoError(t, err)
 	ctx := context.Background()
-	for i, pause := range []time.Duration{0, 100 * time.Millisecond, 100 * time.Millisecond, 350 * time.Millisecond} {
+	for i, pause := range []time.Duration{0, 150 * time.Millisecond, 150 * time.Millisecond, 1000 * time.Millisecond} {
 		time.Sleep(pause)
 		number := crmcom.ID(fmt.Sprint("D-", i))
 		addInvoice(t, srv, string(number), "1.00")
@@ -496,12 +497,12 @@ func TestIdleTokenRenewed(t *testing.T) {
 	assert.Equal(t, 4, srv.Calls(crmcomtest.EndpointPayInvoice), "no call was refused for an idle token")
 
 	// Configured longer than CRM.COM's idle time: refused, renewed, resent.
-	srv.SetIdleTimeout(100 * time.Millisecond)
+	srv.SetIdleTimeout(200 * time.Millisecond)
 	cfg.IdleLifetime = time.Hour
 	c, err = crmcom.New(cfg)
 	require.NoError(t, err)
 	require.NoError(t, c.Login(ctx))
-	time.Sleep(150 * time.Millisecond)
+	time.Sleep(400 * time.Millisecond)
 	addInvoice(t, srv, "D-X", "1.00")
 	_, err = c.PayInvoice(ctx, payInvoice("D-X"))
 	require.NoError(t, err)
