@@ -199,3 +199,38 @@ func TestServerCountsConnections(t *testing.T) {
 		s.Close()
 	}
 }
+
+func TestRefuseSendsRetryAfterOnlyWhenAsked(t *testing.T) {
+	var g Gate
+	var applied atomic.Int32
+	srv := gateServer(t, &g, &applied)
+	for _, after := range []string{"3", ""} {
+		g.Inject(Fault{Action: Refuse, Status: 429, RetryAfter: after})
+		resp, err := http.Get(srv.URL + "/pay")
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, 429, resp.StatusCode)
+		assert.Equal(t, after, resp.Header.Get("Retry-After"))
+		_, sent := resp.Header["Retry-After"]
+		assert.Equal(t, after != "", sent)
+	}
+}
+
+func TestBufferBodyWithoutBody(t *testing.T) {
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.Body = nil
+	assert.NotPanics(t, func() { BufferBody(r) })
+	assert.Nil(t, r.Body)
+}
+
+func TestDigitsVary(t *testing.T) {
+	firsts := map[byte]bool{}
+	for range 200 {
+		d := Digits(3)
+		require.Len(t, d, 3)
+		assert.NotEqual(t, byte('0'), d[0])
+		firsts[d[0]] = true
+	}
+	assert.Greater(t, len(firsts), 5, "the first digit is random too, only never 0")
+	assert.Empty(t, Digits(0))
+}

@@ -303,6 +303,8 @@ func TestShortLivedTokenIsStillUsed(t *testing.T) {
 	now = now.Add(2 * time.Second)
 	mu.Unlock()
 	again, _, _ := c.Get(context.Background())
+	time.Sleep(20 * time.Millisecond) // a renewal started now would have run
+	assert.Equal(t, int32(1), lc.calls.Load(), "two seconds left of four: not yet renewed")
 	assert.Equal(t, tok.Value, again.Value, "a 4s token is renewed 1s before expiry, not at once")
 	mu.Lock()
 	now = now.Add(1500 * time.Millisecond)
