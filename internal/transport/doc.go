@@ -46,10 +46,16 @@
 //     applied), a ledger whose ids have the client's types, Applied,
 //     CallsFor, Logins, an auth expiry, IssuedSecrets, CertPool and
 //     NewConns.
-//  7. Tests: httpmock wire tests on a per-test MockTransport (t.Parallel),
+//  7. Settling: with a read-back, a SettleRequest (the keys it needs, the
+//     amount, SentAt; JSON), a SettleResult, Client.Settle deciding with
+//     Client.Judge, SettleRequestOf (SettleOf), and AttachSettle on the
+//     error path of every write; without one, Settle fails with a
+//     partner sentinel (citrus.ErrNoReadBack) saying who to ask.
+//  8. Tests: httpmock wire tests on a per-test MockTransport (t.Parallel),
 //     golden decodes of the partner document's samples, behaviour tests
-//     against the fake, the conformance suite (conformance.Run and
-//     conformance.PrintsNoSecrets), fuzz targets for decoders, an Example
+//     against the fake, the conformance suites (conformance.Run,
+//     conformance.RunSettle, conformance.PrintsNoSecrets and
+//     conformance.PrintsNoCredentials), fuzz targets for decoders, an Example
 //     for every exported function, and bench_test.go with the main call
 //     and a tight hand-written baseline, sequential and at 64 goroutines.
 package transport
