@@ -229,6 +229,11 @@ func TestNewValidatesConfig(t *testing.T) {
 		{func(c *citrus.Config) { c.Password = "" }, "Config.Password", "is required"},
 		{func(c *citrus.Config) { c.Password = "a\nb" }, "Config.Password", "control"},
 		{func(c *citrus.Config) { c.IPSUserName = "a;b" }, "Config.IPSUserName", "cookie"},
+		{func(c *citrus.Config) { c.IPSUserName = "a b" }, "Config.IPSUserName", "cookie"},
+		{func(c *citrus.Config) { c.IPSUserName = `a"b` }, "Config.IPSUserName", "cookie"},
+		{func(c *citrus.Config) { c.IPSUserName = "a,b" }, "Config.IPSUserName", "cookie"},
+		{func(c *citrus.Config) { c.IPSUserName = `a\b` }, "Config.IPSUserName", "cookie"},
+		{func(c *citrus.Config) { c.IPSUserName = "Rhythmé" }, "Config.IPSUserName", "cookie"},
 		{func(c *citrus.Config) { c.CashRegister = " x" }, "Config.CashRegister", "spaces"},
 	}
 	for _, tc := range cases {

@@ -325,3 +325,16 @@ func TestResultFieldsEchoingTheRequestAreScrubbed(t *testing.T) {
 	assert.Contains(t, res.ResponseStatus.Message, "password REDACTED card REDACTED")
 	assert.Equal(t, "was REDACTED", res.ResponseStatus.Errors[0].Message)
 }
+
+func TestContradictoryAnswerSaysSo(t *testing.T) {
+	t.Parallel()
+	hc, _ := mockIPS(t, 200, []byte(`{"data":{"transaction":{"id":1},"success":true},"responseStatus":{"errorCode":"Oops"}}`))
+	c, err := citrus.New(docConfig(), citrus.WithHTTPClient(hc))
+	require.NoError(t, err)
+	_, err = c.PostPayment(context.Background(), post(docToken))
+	var e *citrus.Error
+	require.ErrorAs(t, err, &e)
+	assert.ErrorIs(t, err, citrus.ErrOutcomeUnknown)
+	assert.Equal(t, "Oops", e.Code)
+	assert.Equal(t, "IPS answered success:true with an error code", e.Message)
+}
