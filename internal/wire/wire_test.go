@@ -104,16 +104,34 @@ func TestText(t *testing.T) {
 		`"\u00e9t\u00e9"`: "été",
 		`"tab\there"`:     "tab\there",
 		"\"caf\xc3\xa9\"": "café",
+		`"\\"`:            `\`, // only a backslash: the escape must be decoded
 	} {
-		got, err := Text([]byte(in))
+		got, err := Text(input(in))
 		require.NoError(t, err, in)
 		assert.Equal(t, want, got, in)
 	}
-	got, err := Text([]byte("\"bad\xff\""))
-	require.NoError(t, err)
-	assert.Equal(t, "bad\ufffd", got, "invalid UTF-8 goes through the decoder, as everywhere else")
-	for _, bad := range []string{`"open`, `x`, `"a"b"`, "\"ctl\x01\""} {
-		_, err := Text([]byte(bad))
+	// Invalid UTF-8 goes through the decoder, as everywhere else, even
+	// when the string holds nothing else.
+	for in, want := range map[string]string{
+		"\"bad\xff\"":  "bad\ufffd",
+		"\"\xff\xfe\"": "\ufffd\ufffd",
+	} {
+		got, err := Text(input(in))
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	// Not JSON strings: no input, a lone quote, text that only ends with a
+	// quote, a string holding only a quote or only control characters.
+	// The fast path must refuse each by a check of its own.
+	for _, bad := range []string{``, `"`, `x`, `x"`, `ab"`, `"open`, `"a"b"`, `"""`, "\"ctl\x01\"", "\"\x01\x1f\""} {
+		_, err := Text(input(bad))
 		assert.Error(t, err, bad)
 	}
+}
+
+// input returns s as bytes with no capacity beyond them, so that reading
+// past the end of the input panics instead of going unnoticed.
+func input(s string) []byte {
+	b := []byte(s)
+	return b[:len(b):len(b)]
 }
