@@ -235,6 +235,8 @@ func TestAddSub(t *testing.T) {
 			sum: "922337203685477580.50", diff: "", sumAt: Amount{coef: 9223372036854775805, scale: 1}},
 		{name: "sum overflows before canonical form", a: mustParse(t, "922337203685477580.5"), b: mustParse(t, "0.5"),
 			sum: "922337203685477581.00", diff: "922337203685477580.00", sumAt: Amount{coef: 922337203685477581}},
+		{name: "exact sum whole, ending in a zero", a: mustParse(t, "922337203685477580.5"), b: mustParse(t, "9.5"),
+			sum: "922337203685477590.00", diff: "922337203685477571.00", sumAt: Amount{coef: 922337203685477590}},
 		{name: "18 decimals and a large whole", a: mustParse(t, "1e-18"), b: Amount{coef: 10}, sum: "", diff: ""},
 		{name: "18 decimals and a small whole", a: mustParse(t, "1e-18"), b: Amount{coef: 9}, sum: "9.000000000000000001", diff: "-8.999999999999999999"},
 	}
@@ -375,6 +377,7 @@ func TestCentsAccessor(t *testing.T) {
 		{mustParse(t, "92233720368547758.07"), math.MaxInt64, ""},
 		{mustParse(t, "-92233720368547758.08"), math.MinInt64, ""},
 		{mustParse(t, "92233720368547758"), 9223372036854775800, ""},
+		{mustParse(t, "-92233720368547758"), -9223372036854775800, ""}, // the last ×10 is from exactly MinInt64/10
 		{mustParse(t, "0.125"), 0, "money: more than 2 decimal places, not a whole number of cents"},
 		{mustParse(t, "-0.001"), 0, "money: more than 2 decimal places, not a whole number of cents"},
 		{mustParse(t, "1e-18"), 0, "money: more than 2 decimal places, not a whole number of cents"},
