@@ -25,6 +25,8 @@ func TestMaskCardNumbers(t *testing.T) {
 		{"phone 406-761-5677", "phone 406-761-5677"},
 		{"oracle id 300000100000001", "oracle id 300000100000001"},
 		{"4111  1111 1111 1111", "4111  1111 1111 1111"},
+		{"4111111111111111 ", "REDACTED "}, // a separator that ends the text
+		{"4111 1111 1111 1111-", "REDACTED-"},
 		{"", ""},
 	}
 	for _, c := range cases {

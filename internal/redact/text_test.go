@@ -21,6 +21,12 @@ func TestOneLine(t *testing.T) {
 		{"bad \xff\xfe byte", `bad \xff\xfe byte`},
 		{"cut rune \xe2\x82", `cut rune \xe2\x82`},
 		{"\xc2\x85 as bytes", `\u0085 as bytes`},
+		// Nothing but what the printable-ASCII fast path must stop at.
+		{"\n", `\n`},
+		{"\x01\x1f", `\x01\x1f`},
+		{"\x7f", `\x7f`},
+		{"\x80", `\x80`},
+		{"a\x80", `a\x80`},
 	}
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {
@@ -60,6 +66,11 @@ func TestClip(t *testing.T) {
 		{"whole text is a number", "4111111111111111", 8, "…"},
 		{"max zero", "abc", 0, "…"},
 		{"max negative", "abc", -1, "…"},
+		{"backs off to the start", "\x80\x80\x80", 2, "…"}, // no rune starts before the cut
+		{"inside REDACTED at the start", "REDACTED tail", 4, "…"},
+		{"digits, then a space that ends the text", "ab 12 ", 5, "ab 12…"},
+		{"digits, then a space and a letter", "12 ab", 2, "12…"},
+		{"one digit, a space, digits", "1 2345", 2, "…"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
