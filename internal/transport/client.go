@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -209,19 +210,73 @@ const minCookieSecret = 8
 
 // jar is the per-client cookie jar. It remembers every cookie value the
 // partner sets as a secret, and counts changes so a Cookie header built
-// from it can be reused until the partner sets another cookie.
+// from it can be reused until the partner sets another cookie or one of
+// the cookies it holds expires.
 type jar struct {
 	jar     http.CookieJar
 	secrets *redact.Secrets
 	gen     atomic.Uint64
+	next    atomic.Int64 // when the first stored cookie expires (Unix ns); 0 if none does
+
+	mu      sync.Mutex
+	expires map[string]time.Time // by domain, path and name: cookies with an expiry
 }
 
 func (j *jar) set(u *url.URL, cs []*http.Cookie) {
+	now := time.Now()
 	for _, ck := range cs {
 		if len(ck.Value) >= minCookieSecret {
 			j.secrets.AddTemporary(ck.Value)
 		}
 	}
 	j.jar.SetCookies(u, cs)
+	j.mu.Lock()
+	if j.expires == nil {
+		j.expires = map[string]time.Time{}
+	}
+	for _, ck := range cs {
+		key := ck.Domain + ";" + ck.Path + ";" + ck.Name
+		switch {
+		case ck.MaxAge > 0:
+			j.expires[key] = now.Add(time.Duration(ck.MaxAge) * time.Second)
+		case ck.MaxAge == 0 && !ck.Expires.IsZero():
+			j.expires[key] = ck.Expires
+		default: // a session cookie, or one deleted
+			delete(j.expires, key)
+		}
+	}
+	j.renew(now)
+	j.mu.Unlock()
+}
+
+// expire invalidates the cached Cookie headers if a cookie they may hold
+// has expired since they were built.
+func (j *jar) expire() {
+	next := j.next.Load()
+	if next == 0 {
+		return
+	}
+	now := time.Now()
+	if now.UnixNano() < next {
+		return
+	}
+	j.mu.Lock()
+	j.renew(now)
+	j.mu.Unlock()
+}
+
+// renew forgets the expired cookies, notes when the next one expires and
+// invalidates every cached Cookie header. j.mu must be held.
+func (j *jar) renew(now time.Time) {
+	var next int64
+	for key, t := range j.expires {
+		switch n := t.UnixNano(); {
+		case !t.After(now):
+			delete(j.expires, key)
+		case next == 0 || n < next:
+			next = n
+		}
+	}
+	j.next.Store(next)
 	j.gen.Add(1)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civicpay/datapump/internal/redact"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -199,4 +201,43 @@ func TestSleepWithoutWaitOnADoneContext(t *testing.T) {
 	for range 100 {
 		require.ErrorIs(t, sleep(ctx, 0), context.Canceled)
 	}
+}
+
+// The jar notes when the first cookie with a lifetime expires, from
+// Max-Age before Expires; a session cookie or a deleted one has none; and
+// every change, or an expiry passing, invalidates cached Cookie headers.
+func TestJarTracksTheFirstExpiry(t *testing.T) {
+	t.Parallel()
+	cj, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	j := &jar{jar: cj, secrets: new(redact.Secrets)}
+	u := mustURL(t, "https://partner.example/api")
+	soon := time.Now().Add(time.Hour).Truncate(time.Second)
+	later := soon.Add(time.Hour)
+
+	j.set(u, []*http.Cookie{{Name: "session", Value: "s"}})
+	assert.Zero(t, j.next.Load(), "a session cookie never expires on its own")
+
+	j.set(u, []*http.Cookie{{Name: "a", Value: "1", Expires: later}, {Name: "b", Value: "2", MaxAge: 3 * 3600, Expires: soon}})
+	assert.Equal(t, later.UnixNano(), j.next.Load(), "Expires counts, and Max-Age wins over it")
+
+	j.set(u, []*http.Cookie{{Name: "c", Value: "3", Expires: soon}})
+	assert.Equal(t, soon.UnixNano(), j.next.Load())
+
+	j.set(u, []*http.Cookie{{Name: "c", Value: "", MaxAge: -1}})
+	assert.Equal(t, later.UnixNano(), j.next.Load(), "a deleted cookie no longer expires")
+
+	gen := j.gen.Load()
+	j.expire()
+	assert.Equal(t, gen, j.gen.Load(), "nothing expired yet: cached headers stay")
+	j.next.Store(time.Now().UnixNano()) // as if an hour had passed
+	j.mu.Lock()
+	j.expires["a-key-for-now"] = time.Now()
+	j.mu.Unlock()
+	j.expire()
+	assert.Equal(t, gen+1, j.gen.Load(), "an expiry passed: cached headers go")
+	j.mu.Lock()
+	assert.NotContains(t, j.expires, "a-key-for-now", "an expired cookie is forgotten")
+	j.mu.Unlock()
+	assert.Equal(t, later.UnixNano(), j.next.Load(), "the next expiry is still a's")
 }

@@ -224,7 +224,8 @@ type Cookies struct {
 }
 
 // mergedCookies is a Cookies header joined with the jar's cookies for one
-// URL path, valid while the jar has not changed.
+// URL path, valid while the jar has not changed and none of its cookies
+// has expired.
 type mergedCookies struct {
 	gen   uint64
 	where string
@@ -258,6 +259,7 @@ func (c *Client) cookieHeader(p *prepared) string {
 		own = noCookies
 	}
 	u := p.URL()
+	c.jar.expire()
 	gen, where := c.jar.gen.Load(), u.Host+u.Path
 	if m := own.merged.Load(); m != nil && m.gen == gen && m.where == where {
 		return m.value

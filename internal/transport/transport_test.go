@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -187,6 +188,39 @@ func TestCookieHeaderFollowsTheJar(t *testing.T) {
 	assert.Equal(t, []string{"a=1; Gen=generation-1", "a=1; Gen=generation-2", "a=1; Gen=generation-3"}, seen,
 		"a cookie the partner sets replaces the cached header")
 	assert.Contains(t, c.secrets.Scrub("generation-2 leaked"), "REDACTED", "cookie values the partner sets are secrets")
+}
+
+// A cookie the partner set with a lifetime is no longer sent once it has
+// expired, though the partner set no cookie since: the cached Cookie
+// header lives only as long as the first cookie in it.
+func TestExpiredCookieLeavesTheCachedHeader(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var sent []string
+	ts := newServer(t, "/op", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		sent = append(sent, r.Header.Get("Cookie"))
+		if len(sent) == 1 {
+			http.SetCookie(w, &http.Cookie{Name: "Short", Value: "lives-one-second", Path: "/", MaxAge: 1})
+			http.SetCookie(w, &http.Cookie{Name: "Session", Value: "for-the-session", Path: "/"})
+		}
+		_, _ = io.WriteString(w, `{"id":"1"}`)
+	})
+	c := newClient(t, ts.URL+prefix)
+	own := NewCookies(&http.Cookie{Name: "a", Value: "1"}) // its header is cached with the jar's
+	for i := range 3 {
+		if i == 2 {
+			time.Sleep(1100 * time.Millisecond)
+		}
+		req := post("/op")
+		req.Cookies = own
+		_, err := c.Do(context.Background(), req, &answer{})
+		require.NoError(t, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{"a=1", "a=1; Short=lives-one-second; Session=for-the-session", "a=1; Session=for-the-session"}, sent)
 }
 
 func mustURL(t *testing.T, s string) *url.URL {
