@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -178,6 +179,12 @@ func TestBackoffAtAHugeCap(t *testing.T) {
 		d := p.backoff(n)
 		assert.GreaterOrEqual(t, d, huge/2, "attempt %d", n)
 		assert.LessOrEqual(t, d, huge, "attempt %d", n)
+	}
+	// From a small base, doubling up to the largest cap must not wrap.
+	p = RetryPolicy{MaxAttempts: 100, BaseDelay: time.Nanosecond, MaxDelay: math.MaxInt64}
+	for _, n := range []int{62, 63, 64, 65, 70, 100} {
+		d := p.backoff(n)
+		assert.GreaterOrEqual(t, d, time.Duration(1)<<60, "attempt %d", n)
 	}
 }
 
