@@ -312,15 +312,27 @@ func TestNewValidatesConfig(t *testing.T) {
 func TestNewPaymentReferenceID(t *testing.T) {
 	t.Parallel()
 	seen := map[oraclepsc.PaymentReferenceID]bool{}
+	var digits [10]int
 	for range 5000 {
 		ref, err := oraclepsc.NewPaymentReferenceID("AB12")
 		require.NoError(t, err)
+		for _, d := range ref[4:] {
+			if d >= '0' && d <= '9' {
+				digits[d-'0']++
+			}
+		}
 		require.Len(t, string(ref), 4+oraclepsc.PaymentReferenceDigits)
 		assert.True(t, strings.HasPrefix(string(ref), "AB12"))
 		assert.Equal(t, "", strings.Trim(string(ref[4:]), "0123456789"), "random digits")
 		require.False(t, redact.ContainsCardNumber(string(ref)), "never looks like a card number: %s", ref)
 		require.False(t, seen[ref], "unique")
 		seen[ref] = true
+	}
+	total := 5000 * oraclepsc.PaymentReferenceDigits
+	for d, n := range digits {
+		// Each digit is a tenth of all (8,000 of 80,000, give or take 85):
+		// a skewed draw would leave some out or favour some.
+		assert.InDelta(t, total/10, n, float64(total)/20, "digit %d", d)
 	}
 	for _, bad := range []string{"", "ABC", "ABCDE", "AB-1", "ÄBCD", "AB 1"} {
 		_, err := oraclepsc.NewPaymentReferenceID(bad)
