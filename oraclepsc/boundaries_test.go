@@ -46,7 +46,7 @@ func TestDateEdges(t *testing.T) {
 		date oraclepsc.Date
 		dttm time.Time
 	}{
-		{oraclepsc.Date{Year: 1, Month: time.January, Day: 1}, time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{oraclepsc.Date{Year: 1, Month: time.January, Day: 1}, time.Date(1, 1, 1, 12, 0, 0, 0, time.UTC)}, // not the zero time, which means unset
 		{oraclepsc.Date{Year: 9999, Month: time.December, Day: 31}, time.Date(9999, 12, 31, 12, 0, 0, 0, time.UTC)},
 	} {
 		req := payment(checkout, "EDGE000000000000000"+string(rune('1'+i)))
