@@ -78,6 +78,13 @@ func TestBackoff(t *testing.T) {
 			assert.LessOrEqual(t, d, limit*time.Millisecond, "never beyond MaxDelay")
 		}
 	}
+	// A base above half the cap goes to the cap, not stays below it.
+	q := RetryPolicy{MaxAttempts: 3, BaseDelay: 300 * time.Millisecond, MaxDelay: 400 * time.Millisecond}
+	for range 200 {
+		d := q.backoff(2)
+		assert.GreaterOrEqual(t, d, 200*time.Millisecond)
+		assert.LessOrEqual(t, d, 400*time.Millisecond)
+	}
 	assert.Zero(t, RetryPolicy{MaxAttempts: 2}.backoff(1))
 	assert.Equal(t, 3*time.Second+2*time.Second, RetryPolicy{MaxAttempts: 3, MaxDelay: time.Second}.worstCase(time.Second))
 }
